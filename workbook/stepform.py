@@ -1,0 +1,152 @@
+"""A section's exercises as one form: restore the latest answers, save changes, autosave, show status."""
+
+from __future__ import annotations
+
+import html
+import threading
+from datetime import datetime
+from typing import Any
+
+import ipywidgets as widgets
+
+from workbook import settings
+from workbook.autosave import Debouncer
+from workbook.content import Section
+from workbook.forms import Field, build_field, decode, empty_value, encode
+from workbook.store import Answer, Store, new_answer
+
+
+class StepForm:
+    """The exercises of one section, bound to the answers store."""
+
+    def __init__(
+        self,
+        section: Section,
+        store: Store | None = None,
+        *,
+        client_id: str | None = None,
+        session_id: str | None = None,
+        autosave_delay: float = 0.8,
+        autosave_max_wait: float = 1.8,
+    ) -> None:
+        self.section = section
+        self.store = store or Store()
+        self.client_id = client_id or settings.client_id()
+        self.session_id = session_id or settings.session_id()
+        self.fields: dict[str, Field] = {i.item_id: build_field(i) for i in section.form_items}
+        self._saved: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._restoring = False
+        self.autosave = Debouncer(self.save, autosave_delay, autosave_max_wait)
+        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.status.add_class("wb-status")
+        self.save_button = widgets.Button(description="Save", icon="save", button_style="primary")
+        self.save_button.add_class("wb-save")
+        self.save_button.on_click(lambda _button: self.save())
+        self.restore()
+        for field in self.fields.values():
+            field.input.observe(self._changed, names="value")
+        self.widget = widgets.VBox(
+            [*self._exercise_boxes(), widgets.HBox([self.save_button, self.status])],
+            layout=widgets.Layout(width="100%", max_width="52em"),
+        )
+        self.widget.add_class("wb-form")
+
+    def restore(self) -> None:
+        """Put the latest stored answers into the widgets."""
+        latest = self.store.latest(self.client_id, self.section.id)
+        with self._lock:
+            self._restoring = True
+            try:
+                for item_id, field in self.fields.items():
+                    answer = latest.get((self.section.id, item_id))
+                    if answer is None:
+                        field.input.value = empty_value(field.item)
+                        self._saved.pop(item_id, None)
+                    else:
+                        field.input.value = decode(field.item, answer.value)
+                        self._saved[item_id] = answer.value
+            finally:
+                self._restoring = False
+        if latest:
+            newest = max(a.saved_at for a in latest.values())
+            self._show(f"Last saved {_local_time(newest, with_date=True)}")
+        else:
+            self._show("Nothing saved yet. Your answers save automatically as you go.")
+
+    def unsaved(self) -> list[Answer]:
+        """Answers whose widget value differs from what is stored."""
+        pending = []
+        for item_id, field in self.fields.items():
+            encoded = encode(field.item, field.input.value)
+            if encoded is None or self._saved.get(item_id, _nothing(field)) == encoded[0]:
+                continue
+            value, number = encoded
+            pending.append(
+                new_answer(
+                    step_id=self.section.id,
+                    item_id=item_id,
+                    kind=field.item.kind,
+                    prompt=field.item.prompt,
+                    value=value,
+                    value_num=number,
+                    client_id=self.client_id,
+                    session_id=self.session_id,
+                )
+            )
+        return pending
+
+    def save(self) -> int:
+        """Write every changed answer now; return how many rows were added."""
+        self.autosave.cancel()
+        with self._lock:
+            pending = self.unsaved()
+            try:
+                added = self.store.append(pending)
+            except Exception as exc:  # keep the text in the form and say what happened
+                self._show(
+                    f"Could not save ({type(exc).__name__}: {exc}). Your text is still here; "
+                    "try Save again.",
+                    error=True,
+                )
+                return 0
+            for answer in pending:
+                self._saved[answer.item_id] = answer.value
+        self._show(f"Saved at {_local_time(datetime.now().astimezone().isoformat())}")
+        return added
+
+    def values(self) -> dict[str, Any]:
+        """The current widget values by item id."""
+        return {item_id: f.input.value for item_id, f in self.fields.items()}
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        if self._restoring:
+            return  # values coming from the store, not from the person
+        if not self.autosave.pending:
+            self._show("Saving…")
+        self.autosave.poke()
+
+    def _exercise_boxes(self) -> list[widgets.Widget]:
+        boxes: list[widgets.Widget] = []
+        for exercise in self.section.exercises:
+            heading = widgets.HTML(f"<h3 class='wb-exercise'>{html.escape(exercise.prompt)}</h3>")
+            items = [self.fields[i.item_id].box for i in exercise.items]
+            box = widgets.VBox([heading, *items], layout=widgets.Layout(margin="0 0 1.2em 0"))
+            box.add_class(f"wb-exercise-{exercise.kind}")
+            boxes.append(box)
+        return boxes
+
+    def _show(self, message: str, *, error: bool = False) -> None:
+        css = "wb-status-error" if error else "wb-status-ok"
+        self.status.value = f"<span class='{css}' role='status'>{html.escape(message)}</span>"
+
+
+def _nothing(field: Field) -> str | None:
+    # A never-saved item counts as saved with its empty value, so an untouched form writes nothing.
+    encoded = encode(field.item, empty_value(field.item))
+    return encoded[0] if encoded else None
+
+
+def _local_time(iso: str, *, with_date: bool = False) -> str:
+    moment = datetime.fromisoformat(iso).astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
