@@ -1,0 +1,9 @@
+"""Test-run setup: point WORKBOOK_DB at a temporary file before any notebook kernel starts."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_run_dir = tempfile.mkdtemp(prefix="workbook-tests-")
+os.environ["WORKBOOK_DB"] = os.path.join(_run_dir, "answers.sqlite3")

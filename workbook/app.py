@@ -1,0 +1,63 @@
+"""`workbook app`: serve the notebooks folder with Voilà as a clickable web app on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 8866
+
+
+def notebooks_folder() -> Path:
+    """The notebooks to serve: the repository's `notebooks/`, else ones generated from the content."""
+    beside_package = Path(__file__).resolve().parent.parent / "notebooks"
+    if (beside_package / "00_start.ipynb").exists():
+        return beside_package
+    from platformdirs import user_data_dir
+
+    from workbook.notebooks import write_notebooks
+    from workbook.settings import APP_NAME
+
+    generated = Path(user_data_dir(APP_NAME, appauthor=False)) / "notebooks"
+    write_notebooks(generated)
+    return generated
+
+
+def voila_command(folder: Path, port: int, open_browser: bool) -> list[str]:
+    """The Voilà command line the app runs."""
+    command = [
+        sys.executable, "-m", "voila", str(folder),
+        f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]  # fmt: skip
+    if not open_browser:
+        command.append("--no-browser")
+    return command
+
+
+def add_parser(sub: Any) -> None:
+    """Register the `app` subcommand."""
+    app = sub.add_parser("app", help="start the workbook as a web app in your browser")
+    app.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    app.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start Voilà and wait for it."""
+    folder = notebooks_folder()
+    print(f"Repair Workbook: http://127.0.0.1:{args.port}/  (answers: {_db()}; stop with Ctrl+C)")
+    try:
+        return subprocess.call(voila_command(folder, args.port, not args.no_browser), env=os.environ)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _db() -> Path:
+    from workbook.settings import db_path
+
+    return db_path()

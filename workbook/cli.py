@@ -1,0 +1,87 @@
+"""The `workbook` command: start the app, erase answers, say where data lives, regenerate notebooks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbook import settings
+from workbook.store import Store, StoreError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (StoreError, ValueError) as exc:
+        print(f"workbook: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbook", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    where = sub.add_parser("where", help="print the answers file in use")
+    where.set_defaults(run=_where)
+
+    erase = sub.add_parser("erase", help="erase answers for good")
+    scope = erase.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--all", action="store_true", help="erase every answer of every person")
+    scope.add_argument("--client", metavar="ID", help="erase one person's answers")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(run=_erase)
+
+    notebooks = sub.add_parser("notebooks", help="regenerate the notebooks from the content")
+    notebooks.add_argument("folder", nargs="?", default="notebooks", type=Path)
+    notebooks.add_argument("--check", action="store_true", help="only report notebooks that differ")
+    notebooks.set_defaults(run=_notebooks)
+
+    from workbook import app
+
+    app.add_parser(sub)
+    return parser
+
+
+def _where(_args: argparse.Namespace) -> int:
+    print(settings.db_path())
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    store = Store()
+    who = "every answer" if args.all else f"every answer of client {args.client!r}"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                f"workbook: not erasing {who} without confirmation; add --yes to confirm.",
+                file=sys.stderr,
+            )
+            return 2
+        reply = input(f"Erase {who} in {store.path}? This cannot be undone. Type 'erase' to confirm: ")
+        if reply.strip().lower() != "erase":
+            print("Nothing was erased.")
+            return 1
+    if not store.path.exists():
+        print(f"Nothing to erase: {store.path} does not exist.")
+        return 0
+    removed = store.erase(None if args.all else settings.validate_id(args.client, "client id"))
+    print(f"Erased {removed} saved answer(s) from {store.path}.")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from workbook.notebooks import stale_notebooks, write_notebooks
+
+    if args.check:
+        stale = stale_notebooks(args.folder)
+        for name in stale:
+            print(f"{args.folder / name} differs from the content; run `workbook notebooks`.")
+        return 1 if stale else 0
+    for name in write_notebooks(args.folder):
+        print(f"wrote {args.folder / name}")
+    return 0
