@@ -42,7 +42,9 @@ def voila_command(folder: Path, port: int, open_browser: bool) -> list[str]:
 def add_parser(sub: Any) -> None:
     """Register the `app` subcommand."""
     app = sub.add_parser("app", help="start the workbook as a web app in your browser")
-    app.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    app.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
     app.set_defaults(run=run)
 
@@ -52,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     folder = notebooks_folder()
     print(f"Repair Workbook: http://127.0.0.1:{args.port}/  (answers: {_db()}; stop with Ctrl+C)")
     try:
-        return subprocess.call(voila_command(folder, args.port, not args.no_browser), env=os.environ)
+        return subprocess.call(
+            voila_command(folder, args.port, not args.no_browser), env=os.environ
+        )
     except KeyboardInterrupt:
         return 0
 

@@ -10,7 +10,9 @@ from collections.abc import Callable
 class Debouncer:
     """Call `action` `delay` s after the last poke, but never later than `max_wait` s after the first."""
 
-    def __init__(self, action: Callable[[], object], delay: float = 0.8, max_wait: float = 1.8) -> None:
+    def __init__(
+        self, action: Callable[[], object], delay: float = 0.8, max_wait: float = 1.8
+    ) -> None:
         self.action, self.delay, self.max_wait = action, delay, max_wait
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None

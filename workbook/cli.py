@@ -62,7 +62,9 @@ def _erase(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        reply = input(f"Erase {who} in {store.path}? This cannot be undone. Type 'erase' to confirm: ")
+        reply = input(
+            f"Erase {who} in {store.path}? This cannot be undone. Type 'erase' to confirm: "
+        )
         if reply.strip().lower() != "erase":
             print("Nothing was erased.")
             return 1

@@ -27,9 +27,12 @@ SECTION_FIELDS = (
     frozenset({"id", "kind", "title", "short_title", "blocks", "exercises"}),
     frozenset({"number"}),
 )
-EXERCISE_FIELDS = (frozenset({"id", "kind", "prompt"}), frozenset({"from_list", "items", "scale", "options"}))
+EXERCISE_FIELDS = (
+    frozenset({"id", "kind", "prompt"}),
+    frozenset({"from_list", "items", "scale", "options"}),
+)
 ITEM_FIELDS = (frozenset({"id", "text"}), frozenset({"safety"}))
-OPTION_FIELDS = (frozenset({"id", "text"}), frozenset())
+OPTION_FIELDS: tuple[frozenset[str], frozenset[str]] = (frozenset({"id", "text"}), frozenset())
 SCALE_FIELDS = (frozenset({"min", "max"}), frozenset({"labels"}))
 
 # Upgrade steps: version N -> function turning a version-N document into version N+1.
@@ -87,7 +90,9 @@ def _validate(raw: Any) -> dict[str, Any]:
         if section["kind"] == "step":
             step_numbers.append(section.get("number"))
     if step_numbers != list(range(1, len(step_numbers) + 1)):
-        raise SchemaProblem("sections", f"steps must be numbered 1, 2, 3, ... in order; found {step_numbers}")
+        raise SchemaProblem(
+            "sections", f"steps must be numbered 1, 2, 3, ... in order; found {step_numbers}"
+        )
     return doc
 
 
@@ -192,7 +197,9 @@ def _validate_scale(scale: Any, where: str) -> None:
     for index, label in enumerate(_expect_list(labels, f"{where} labels")):
         _expect_text(label, f"{where} labels[{index}]")
     if labels and len(labels) != high - low + 1:
-        raise SchemaProblem(f"{where} labels", f"needs {high - low + 1} labels (one per point), has {len(labels)}")
+        raise SchemaProblem(
+            f"{where} labels", f"needs {high - low + 1} labels (one per point), has {len(labels)}"
+        )
 
 
 def _validate_options(options: Any, where: str) -> None:
@@ -209,7 +216,9 @@ def _validate_options(options: Any, where: str) -> None:
         raise SchemaProblem(where, "a choice needs at least two options")
 
 
-def _check_fields(obj: dict[str, Any], where: str, required: frozenset[str], optional: frozenset[str]) -> None:
+def _check_fields(
+    obj: dict[str, Any], where: str, required: frozenset[str], optional: frozenset[str]
+) -> None:
     missing = sorted(required - obj.keys())
     if missing:
         raise SchemaProblem(where, f"missing required field(s): {', '.join(missing)}")
@@ -238,7 +247,9 @@ def _expect_text(value: Any, where: str) -> str:
 
 def _expect_id(value: Any, where: str) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise SchemaProblem(where, f"{value!r} is not a valid id (lowercase letters, digits and dashes)")
+        raise SchemaProblem(
+            where, f"{value!r} is not a valid id (lowercase letters, digits and dashes)"
+        )
     return value
 
 

@@ -48,9 +48,13 @@ def frame_markdown(page_id: str, guide: Guide | None = None) -> str:
     previous, following = neighbours(page_id, guide)
     links = []
     if previous:
-        links.append(f'<a class="wb-prev" href="{previous.filename}">← {escape(previous.nav_title)}</a>')
+        links.append(
+            f'<a class="wb-prev" href="{previous.filename}">← {escape(previous.nav_title)}</a>'
+        )
     if following:
-        links.append(f'<a class="wb-next" href="{following.filename}">{escape(following.nav_title)} →</a>')
+        links.append(
+            f'<a class="wb-next" href="{following.filename}">{escape(following.nav_title)} →</a>'
+        )
     return (
         '<div class="wb-frame">\n'
         '<a class="wb-quick-exit" href="https://www.bbc.co.uk/weather" rel="noreferrer">'

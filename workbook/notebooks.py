@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
@@ -39,11 +40,11 @@ so the text is no longer in it.
 
 
 def _code(source: str, cell_id: str) -> NotebookNode:
-    return nbformat.v4.new_code_cell(source, id=cell_id)
+    return cast(NotebookNode, nbformat.v4.new_code_cell(source, id=cell_id))
 
 
 def _markdown(source: str, cell_id: str) -> NotebookNode:
-    return nbformat.v4.new_markdown_cell(source, id=cell_id)
+    return cast(NotebookNode, nbformat.v4.new_markdown_cell(source, id=cell_id))
 
 
 def build_notebook(page: Page, guide: Guide) -> NotebookNode:
@@ -59,9 +60,13 @@ def build_notebook(page: Page, guide: Guide) -> NotebookNode:
     else:
         cells.append(_markdown(section_markdown(guide.section(page.id)), f"{page.id}-guide"))
         cells.append(_code(f'page.exercises("{page.id}")', f"{page.id}-exercises"))
-    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook = cast(NotebookNode, nbformat.v4.new_notebook(cells=cells))
     notebook.metadata = {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "kernelspec": {
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+            "name": "python3",
+        },
         "language_info": {"name": "python"},
         "title": page.title,
     }

@@ -59,6 +59,8 @@ def start() -> None:
 
 
 def _problem(exc: Exception) -> widgets.HTML:
+    if settings.strict():
+        raise exc
     log.exception("workbook page failed")
     return widgets.HTML(
         "<div class='wb-problem' role='alert'><strong>Something went wrong on this page.</strong> "

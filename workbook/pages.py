@@ -25,7 +25,11 @@ def all_pages(guide: Guide | None = None) -> tuple[Page, ...]:
     guide = guide or load_guide()
     pages = [Page(START_ID, START_FILE, guide.title, "Start")]
     for index, section in enumerate(guide.sections, start=1):
-        nav = f"Step {section.number}: {section.short_title}" if section.number else section.short_title
+        nav = (
+            f"Step {section.number}: {section.short_title}"
+            if section.number
+            else section.short_title
+        )
         pages.append(Page(section.id, f"{index:02d}_{section.id}.ipynb", section.title, nav))
     return tuple(pages)
 

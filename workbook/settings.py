@@ -36,6 +36,11 @@ def session_id(today: date | None = None) -> str:
     return (today or date.today()).isoformat()
 
 
+def strict() -> bool:
+    """Whether page errors should raise (WORKBOOK_STRICT=1, used by the tests) instead of showing a note."""
+    return os.environ.get("WORKBOOK_STRICT", "") == "1"
+
+
 def validate_id(value: str, what: str) -> str:
     """Accept a client or session id only if it is short and safe to use in file names."""
     if not _SAFE_ID.match(value):

@@ -151,7 +151,9 @@ class Store:
     def answered_steps(self, client_id: str) -> set[str]:
         """The step ids that hold at least one answer for this client."""
         with self.connect() as conn:
-            rows = conn.execute("SELECT DISTINCT step_id FROM answers WHERE client_id = ?", (client_id,))
+            rows = conn.execute(
+                "SELECT DISTINCT step_id FROM answers WHERE client_id = ?", (client_id,)
+            )
             return {r[0] for r in rows}
 
     def count(self) -> int:
@@ -191,16 +193,20 @@ class Store:
         if client_id is not None:
             sql += " WHERE client_id = ?"
             params = (client_id,)
-        sql += " ORDER BY saved_at, rowid" if table == "answers" else " ORDER BY client_id, step_id, item_id"
+        sql += (
+            " ORDER BY saved_at, rowid"
+            if table == "answers"
+            else " ORDER BY client_id, step_id, item_id"
+        )
         with self.connect() as conn:
             rows = conn.execute(sql, params).fetchall()
         return typed_frame(pd.DataFrame.from_records(rows, columns=list(COLUMNS)))
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"Cannot open the answers file {self.path}: {exc}") from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -218,7 +224,9 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if version == 0 and not tables:
                 _run_script(conn, _CREATE)
                 conn.execute(f"PRAGMA user_version = {STORE_FORMAT}")
