@@ -2,8 +2,9 @@
 
 Usage: python store_writer.py GO_FILE CLIENT_ID COUNT
 
-Waits until GO_FILE exists, so that several writers start together, then makes COUNT separate
-`Store.append` calls of one answer each. Prints a JSON line with its start and end times.
+Creates GO_FILE.CLIENT_ID.ready, waits until GO_FILE exists (so that several writers start
+together), then makes COUNT separate `Store.append` calls of one answer each, and prints a JSON
+line with how many rows it added and its start and end times.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ WAIT_SECONDS = 60
 
 def main(go_file: str, client_id: str, count: int) -> int:
     store = Store()
+    Path(f"{go_file}.{client_id}.ready").touch()
     deadline = time.monotonic() + WAIT_SECONDS
     while not Path(go_file).exists():
         if time.monotonic() > deadline:

@@ -63,8 +63,20 @@ def test_history_frame_has_the_columns_in_order_and_typed(db: Path) -> None:
     s = Store()
     s.append(
         [
-            answer("i1", value="yes", kind="check", value_num=None, saved_at="2024-05-01T10:00:00.000001+00:00"),
-            answer("i2", value="4", kind="rating", value_num=4.0, saved_at="2024-05-01T10:00:01.000000+00:00"),
+            answer(
+                "i1",
+                value="yes",
+                kind="check",
+                value_num=None,
+                saved_at="2024-05-01T10:00:00.000001+00:00",
+            ),
+            answer(
+                "i2",
+                value="4",
+                kind="rating",
+                value_num=4.0,
+                saved_at="2024-05-01T10:00:01.000000+00:00",
+            ),
         ]
     )
     frame = s.history_frame()
@@ -234,39 +246,63 @@ def test_text_round_trips_byte_exact(db: Path, name: str) -> None:
 # -- concurrent writers ---------------------------------------------------------------------------
 
 
-def test_two_processes_appending_one_per_transaction_lose_nothing(db: Path, tmp_path: Path) -> None:
-    go = tmp_path / "go"
+def run_writers(db: Path, go: Path, clients: list[str], count: int) -> list[dict[str, object]]:
+    """Start one store_writer.py process per client, release them together, return their reports."""
     env = {**os.environ, "WORKBOOK_DB": str(db)}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WRITER), str(go), client, "500"],
+            [sys.executable, str(WRITER), str(go), client, str(count)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for client in ("writer-a", "writer-b")
+        for client in clients
     ]
-    time.sleep(1.5)  # let both import and wait for the go file
+    deadline = time.monotonic() + 60
+    while not all(Path(f"{go}.{c}.ready").exists() for c in clients):
+        assert time.monotonic() < deadline, "writers did not get ready"
+        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+        time.sleep(0.01)
     go.write_text("go")
-    results = []
-    for proc in procs:
+    reports = []
+    for client, proc in zip(clients, procs, strict=True):
         out, err = proc.communicate(timeout=300)
-        assert "database is locked" not in err
-        assert proc.returncode == 0, err
-        results.append(json.loads(out.strip().splitlines()[-1]))
+        assert "database is locked" not in err, f"{client}: {err}"
+        assert proc.returncode == 0, f"{client}: {err}"
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    return reports
 
-    assert [r["added"] for r in results] == [500, 500]
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-file", "existing-store"])
+def test_two_processes_appending_one_per_transaction_lose_nothing(
+    db: Path, tmp_path: Path, existing: bool
+) -> None:
+    if existing:
+        assert Store(db).count() == 0
+    clients = ["writer-a", "writer-b"]
+    reports = run_writers(db, tmp_path / "go", clients, 500)
+
+    assert [r["added"] for r in reports] == [500, 500]
     # They really ran at the same time.
-    assert max(r["start"] for r in results) < min(r["end"] for r in results)
+    assert max(r["start"] for r in reports) < min(r["end"] for r in reports)
 
     s = Store(db)
     assert s.count() == 1000
     frame = s.history_frame()
     assert frame["entry_id"].nunique() == 1000
     assert frame["client_id"].value_counts().to_dict() == {"writer-a": 500, "writer-b": 500}
-    for client in ("writer-a", "writer-b"):
+    for client in clients:
         assert len(s.latest(client)) == 500
+
+
+def test_writers_starting_together_on_a_new_file_all_succeed(tmp_path: Path) -> None:
+    """The first use of a new answers file by two processes at once (repeated: it is a race)."""
+    for round_ in range(15):
+        db = tmp_path / f"round-{round_}.sqlite3"
+        reports = run_writers(db, tmp_path / f"go-{round_}", ["first", "second"], 5)
+        assert [r["added"] for r in reports] == [5, 5]
+        assert Store(db).count() == 10
 
 
 # -- the file's format ----------------------------------------------------------------------------
@@ -307,10 +343,10 @@ REFUSED = {
     "newer": (_newer_store, "newer version"),
     "newer-wal": (_newer_store_in_wal, "newer version"),
     "foreign": (_foreign_sqlite, "not a Repair Workbook answers file"),
-    "random-bytes": (lambda p: p.write_bytes(random.Random(7).randbytes(8192)), str()),
-    "text-file": (lambda p: p.write_text("name,answer\nme,hello\n" * 200), str()),
-    "short-text": (lambda p: p.write_text("hello\n"), str()),
-    "damaged-sqlite": (_damaged_store, str()),
+    "random-bytes": (lambda p: p.write_bytes(random.Random(7).randbytes(8192)), ""),
+    "text-file": (lambda p: p.write_text("name,answer\nme,hello\n" * 200), ""),
+    "short-text": (lambda p: p.write_text("hello\n"), ""),
+    "damaged-sqlite": (_damaged_store, ""),
 }
 
 
@@ -366,9 +402,12 @@ def test_erase_one_client_removes_its_text_from_every_file(
     db: Path, other_connection_open: bool
 ) -> None:
     s = Store()
+    s.append([answer("first", client_id="c", value="harmless")])
     # An idle connection held open keeps the -wal file alive between the store's own connections.
     other = sqlite3.connect(db) if other_connection_open else None
     try:
+        if other is not None:
+            assert other.execute("SELECT COUNT(*) FROM answers").fetchone() == (1,)
         _fill_two_clients(s)
         assert bytes_contain(db, SECRET_A)
         if other_connection_open:
@@ -380,11 +419,13 @@ def test_erase_one_client_removes_its_text_from_every_file(
         assert bytes_contain(db, "ZEBRA-SECRET-4471") == []
         assert s.latest("a") == {}
         assert s.answered_steps("a") == set()
+        assert list(s.latest("c")) == [("step-01", "first")]
         assert {a.value for a in s.latest("b").values()} == {f"{SECRET_B} v{n}" for n in range(3)}
-        assert s.count() == 3
+        assert s.count() == 4
 
-        assert s.erase() == 3
+        assert s.erase() == 4
         assert s.count() == 0
+        assert s.answered_steps("a") == set()
         for secret in (SECRET_A, SECRET_B, "ZEBRA-SECRET", "OTTER-SECRET"):
             assert bytes_contain(db, secret) == [], secret
     finally:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from workbook.settings import db_path, validate_id
+
 DEFAULT_PORT = 8866
 
 
@@ -46,22 +48,25 @@ def add_parser(sub: Any) -> None:
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    app.add_argument(
+        "--session", metavar="ID", help="session id for new answers (default: today's date)"
+    )
+    app.add_argument("--client", metavar="ID", help="pseudonymous id of the person (default: me)")
     app.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Start Voilà and wait for it."""
+    env = dict(os.environ)
+    if args.session:
+        env["WORKBOOK_SESSION"] = validate_id(args.session, "session id")
+    if args.client:
+        env["WORKBOOK_CLIENT"] = validate_id(args.client, "client id")
     folder = notebooks_folder()
-    print(f"Repair Workbook: http://127.0.0.1:{args.port}/  (answers: {_db()}; stop with Ctrl+C)")
+    print(
+        f"Repair Workbook: http://127.0.0.1:{args.port}/  (answers: {db_path()}; stop with Ctrl+C)"
+    )
     try:
-        return subprocess.call(
-            voila_command(folder, args.port, not args.no_browser), env=os.environ
-        )
+        return subprocess.call(voila_command(folder, args.port, not args.no_browser), env=env)
     except KeyboardInterrupt:
         return 0
-
-
-def _db() -> Path:
-    from workbook.settings import db_path
-
-    return db_path()

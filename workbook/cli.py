@@ -54,7 +54,8 @@ def _where(_args: argparse.Namespace) -> int:
 
 def _erase(args: argparse.Namespace) -> int:
     store = Store()
-    who = "every answer" if args.all else f"every answer of client {args.client!r}"
+    client = None if args.all else settings.validate_id(args.client, "client id")
+    who = "every answer" if client is None else f"every answer of client {client!r}"
     if not args.yes:
         if not sys.stdin.isatty():
             print(
@@ -71,7 +72,7 @@ def _erase(args: argparse.Namespace) -> int:
     if not store.path.exists():
         print(f"Nothing to erase: {store.path} does not exist.")
         return 0
-    removed = store.erase(None if args.all else settings.validate_id(args.client, "client id"))
+    removed = store.erase(client)
     print(f"Erased {removed} saved answer(s) from {store.path}.")
     return 0
 

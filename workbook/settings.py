@@ -43,7 +43,7 @@ def strict() -> bool:
 
 def validate_id(value: str, what: str) -> str:
     """Accept a client or session id only if it is short and safe to use in file names."""
-    if not _SAFE_ID.match(value):
+    if not _SAFE_ID.fullmatch(value):
         raise ValueError(
             f"{what} {value!r} is not allowed: use 1-64 letters, digits, dots, dashes or underscores"
         )

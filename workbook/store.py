@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -206,41 +207,27 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA synchronous = NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"Cannot open the answers file {self.path}: {exc}") from None
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(
-                f"{self.path} is not a Repair Workbook answers file (SQLite says: {exc}). "
-                "Point WORKBOOK_DB at another file, or move this one away."
-            ) from None
         return conn
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
+        # Check before changing anything: a file we refuse must stay byte-identical.
+        conn.execute("BEGIN")  # one consistent snapshot while another process may be setting up
+        try:
+            self._refuse_if_unusable(*self._inspect(conn))
+        finally:
+            conn.execute("ROLLBACK")
+        _use_wal(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if version == 0 and not tables:
+            version, tables = self._inspect(conn)  # again: another process may have set it up
+            self._refuse_if_unusable(version, tables)
+            if not tables:
                 _run_script(conn, _CREATE)
                 conn.execute(f"PRAGMA user_version = {STORE_FORMAT}")
-            elif version > STORE_FORMAT:
-                raise StoreError(
-                    f"{self.path} was written by a newer version of Repair Workbook (store format "
-                    f"{version}; this version reads up to {STORE_FORMAT}). Update the workbook to open it."
-                )
-            elif version == 0 or "answers" not in tables:
-                raise StoreError(
-                    f"{self.path} is an SQLite file, but not a Repair Workbook answers file "
-                    f"(it holds: {', '.join(sorted(tables)) or 'nothing recognisable'}). "
-                    "Point WORKBOOK_DB at another file."
-                )
             else:
                 _upgrade(conn, version)
             conn.execute("COMMIT")
@@ -248,6 +235,44 @@ class Store:
             with suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             raise
+
+    def _inspect(self, conn: sqlite3.Connection) -> tuple[int, set[str]]:
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            return version, {r[0] for r in rows}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a Repair Workbook answers file (SQLite says: {exc}). "
+                "Point WORKBOOK_DB at another file, or move this one away."
+            ) from None
+
+    def _refuse_if_unusable(self, version: int, tables: set[str]) -> None:
+        if version > STORE_FORMAT:
+            raise StoreError(
+                f"{self.path} was written by a newer version of Repair Workbook (store format "
+                f"{version}; this version reads up to {STORE_FORMAT}). Update the workbook to open it."
+            )
+        if tables and (version == 0 or "answers" not in tables):
+            raise StoreError(
+                f"{self.path} is an SQLite file, but not a Repair Workbook answers file "
+                f"(it holds: {', '.join(sorted(tables))}). Point WORKBOOK_DB at another file."
+            )
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # Switching the journal mode needs a moment alone with the file and does not wait for the
+    # busy timeout, so retry while another process is setting the file up.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise StoreError(f"Cannot prepare the answers file: {exc}") from None
+            time.sleep(0.02)
 
 
 # Upgrade steps between store formats: format N -> N + 1, run inside one transaction.
