@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbook.content import load_guide
 from workbook.markdown import contents_markdown, escape, frame_markdown, section_markdown
+from workbook.pages import all_pages
 
 
 def test_escape_keeps_text_literal() -> None:
@@ -39,9 +40,10 @@ def test_frame_puts_quick_exit_first_and_links_neighbours() -> None:
     assert "does not clear your browser history" in frame
     assert 'href="01_intro.ipynb"' in frame and 'href="03_step-02.ipynb"' in frame
     assert "wb-prev" not in frame_markdown("start")
-    assert "wb-next" not in frame_markdown("final")
+    assert "wb-next" not in frame_markdown("backup")
+    assert frame.count("<li><a href=") == len(all_pages())
 
 
 def test_contents_lists_every_section() -> None:
     contents = contents_markdown()
-    assert contents.count("\n- [") == len(load_guide().sections)
+    assert contents.count("\n- [") == len(all_pages()) - 1 == len(load_guide().sections) + 2

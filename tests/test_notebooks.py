@@ -25,7 +25,7 @@ def test_one_notebook_per_page_and_a_start_page() -> None:
     names = {p.name for p in COMMITTED}
     assert set(expected_notebooks()) <= names
     assert "00_start.ipynb" in names
-    assert len(all_pages()) == 1 + len(load_guide().sections)
+    assert len(all_pages()) == 1 + len(load_guide().sections) + 2
 
 
 def test_a_changed_notebook_or_changed_content_is_detected(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_notebook_is_thin_and_stripped(path: Path) -> None:
 def test_every_page_is_linked_from_the_start_page_and_links_resolve() -> None:
     start = (NOTEBOOKS / "00_start.ipynb").read_text(encoding="utf-8")
     for page in all_pages()[1:]:
-        assert f"]({page.filename})" in start, page.filename
+        assert f"]({page.filename})" in start or f'href=\\"{page.filename}\\"' in start, page.filename
     for path in COMMITTED:
         for target in re.findall(
             r'href=\\"([^"\\]+\.ipynb)\\"|\]\(([^)]+\.ipynb)\)', path.read_text(encoding="utf-8")
@@ -71,4 +71,5 @@ def test_step_page_shows_the_guide_text_before_its_exercises() -> None:
     guide_text = "".join(notebook["cells"][2]["source"])
     assert guide_text.startswith("# Step 1: Stop the behaviors that are pushing them away")
     assert "- Constant arguing" in guide_text
-    assert 'page.exercises("step-01")' in "".join(notebook["cells"][3]["source"])
+    assert 'frame = page.frame("step-01")' in "".join(notebook["cells"][1]["source"])
+    assert "frame.exercises()" in "".join(notebook["cells"][3]["source"])

@@ -43,7 +43,7 @@ def _block(block: Block) -> str:
 
 
 def frame_markdown(page_id: str, guide: Guide | None = None) -> str:
-    """The top of every page: quick exit first, the workbook's title, previous/next links."""
+    """The top of every page: quick exit first, the workbook's title, previous/next and all pages."""
     guide = guide or load_guide()
     previous, following = neighbours(page_id, guide)
     links = []
@@ -55,6 +55,9 @@ def frame_markdown(page_id: str, guide: Guide | None = None) -> str:
         links.append(
             f'<a class="wb-next" href="{following.filename}">{escape(following.nav_title)} →</a>'
         )
+    every = "".join(
+        f'<li><a href="{p.filename}">{escape(p.nav_title)}</a></li>' for p in all_pages(guide)
+    )
     return (
         '<div class="wb-frame">\n'
         '<a class="wb-quick-exit" href="https://www.bbc.co.uk/weather" rel="noreferrer">'
@@ -62,7 +65,8 @@ def frame_markdown(page_id: str, guide: Guide | None = None) -> str:
         '<span class="wb-quick-exit-note">Quick exit opens a weather page at once. '
         "It does not clear your browser history.</span>\n"
         f'<p class="wb-title"><a href="00_start.ipynb">{escape(guide.title)}: the workbook</a></p>\n'
-        f'<nav class="wb-nav">{" · ".join(links)}</nav>\n'
+        f'<nav class="wb-nav" aria-label="Pages">{" ".join(links)}\n'
+        f'<details class="wb-all-pages"><summary>All pages</summary><ul>{every}</ul></details></nav>\n'
         "</div>\n"
     )
 

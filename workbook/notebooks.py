@@ -47,19 +47,39 @@ def _markdown(source: str, cell_id: str) -> NotebookNode:
     return cast(NotebookNode, nbformat.v4.new_markdown_cell(source, id=cell_id))
 
 
+TOOL_TEXT = {
+    "progress": """\
+# Your progress
+
+How much of each section you have filled in, and when you worked on the workbook.
+Progress is not a score: going slowly, skipping a section or coming back to it later are all fine.
+""",
+    "backup": """\
+# Download or restore your workbook
+
+Your answers are kept on this computer. To move them to another computer, keep a copy, or carry on
+after a temporary online session ends, download the whole workbook as one file. Upload that file
+later to bring everything back: nothing already here is overwritten or doubled.
+""",
+}
+
+
 def build_notebook(page: Page, guide: Guide) -> NotebookNode:
-    """The notebook for one page: frame, guide text, exercises; thin code cells calling the package."""
+    """The notebook for one page: frame, text, then the page's part; thin code cells calling the package."""
     cells = [
         _markdown(frame_markdown(page.id, guide), f"{page.id}-frame"),
-        _code(f'from workbook import page\n\npage.frame("{page.id}")', f"{page.id}-status"),
+        _code(f'from workbook import page\n\nframe = page.frame("{page.id}")', f"{page.id}-status"),
     ]
     if page.id == START_ID:
         cells.append(_markdown(START_TEXT.format(title=escape(guide.title)), "start-about"))
-        cells.append(_code("page.start()", "start-where"))
+        cells.append(_code("frame.start()", "start-where"))
         cells.append(_markdown(contents_markdown(guide), "start-contents"))
+    elif page.id in TOOL_TEXT:
+        cells.append(_markdown(TOOL_TEXT[page.id], f"{page.id}-text"))
+        cells.append(_code(f"frame.{page.id}()", f"{page.id}-body"))
     else:
         cells.append(_markdown(section_markdown(guide.section(page.id)), f"{page.id}-guide"))
-        cells.append(_code(f'page.exercises("{page.id}")', f"{page.id}-exercises"))
+        cells.append(_code("frame.exercises()", f"{page.id}-exercises"))
     notebook = cast(NotebookNode, nbformat.v4.new_notebook(cells=cells))
     notebook.metadata = {
         "kernelspec": {

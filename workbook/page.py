@@ -1,68 +1,143 @@
-"""What the notebooks call: the live part of the frame, a section's exercises, the start page's facts."""
+"""What the notebooks call: the live page frame (progress, save status, notices) and each page's body."""
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
+from collections.abc import Callable
 
 import ipywidgets as widgets
 from IPython.display import display
 
 from workbook import settings
 from workbook.content import load_guide
-from workbook.stepform import StepForm
+from workbook.live import Watcher
 from workbook.store import Store
 
 log = logging.getLogger(__name__)
 
+BINDER_NOTICE = (
+    "You are using a temporary online copy of the workbook. Everything you write here disappears "
+    "when this session ends (after some minutes without use, or when you close it). Before you leave, "
+    "<a href='backup.ipynb'>download your workbook</a>; next time, upload that file to carry on."
+)
 
-def frame(page_id: str) -> None:
-    """Show the live part of the page frame: progress through the guide."""
-    guide = load_guide()
+
+def guarded(show: Callable[[Frame], None]) -> Callable[[Frame], None]:
+    """Run a page part; on failure show a calm note instead of a traceback."""
+
+    @functools.wraps(show)
+    def run(self: Frame) -> None:
+        try:
+            show(self)
+        except Exception as exc:
+            display(problem(exc))
+
+    return run
+
+
+class Frame:
+    """The live part of a page's frame, and the entry points that fill the page below it."""
+
+    def __init__(self, page_id: str) -> None:
+        self.page_id = page_id
+        self.store = Store()
+        self.client_id = settings.client_id()
+        self.guide = load_guide()
+        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.status.add_class("wb-status")
+        self.progress_bar = widgets.IntProgress(
+            min=0, max=len(self.guide.sections), layout={"width": "10em"}
+        )
+        self.progress_label = widgets.HTML()
+        parts: list[widgets.Widget] = [
+            widgets.HBox(
+                [self.progress_bar, self.progress_label, self.status], layout={"gap": "1em"}
+            )
+        ]
+        if settings.on_binder():
+            parts.append(widgets.HTML(f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"))
+        self.widget = widgets.VBox(parts)
+        self.widget.add_class("wb-live-frame")
+        self.update_progress()
+        self.watcher = Watcher(
+            lambda: self.store.change_marker(self.client_id), self.update_progress
+        )
+
+    def update_progress(self) -> None:
+        """Show how many sections hold answers."""
+        answered = self.store.answered_steps(self.client_id)
+        done = sum(1 for s in self.guide.sections if s.id in answered)
+        self.progress_bar.value = done
+        self.progress_label.value = (
+            f"<span class='wb-progress-label'>{done} of {len(self.guide.sections)} sections "
+            "have answers</span>"
+        )
+
+    @guarded
+    def exercises(self) -> None:
+        """Show this section's exercises as a form that restores, saves and stays current."""
+        from workbook.stepform import StepForm
+
+        form = StepForm(self.guide.section(self.page_id), self.store, status=self.status)
+        form.watch()
+        display(form.widget)
+
+    @guarded
+    def start(self) -> None:
+        """Show where the answers are kept and which session new answers go to."""
+        rows = [
+            ("Your answers are kept in", str(self.store.path)),
+            ("Session for new answers", settings.session_id()),
+            ("Person", self.client_id),
+        ]
+        cells = "".join(
+            f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(v)}</code></td></tr>"
+            for k, v in rows
+        )
+        display(widgets.HTML(f"<table class='wb-where'>{cells}</table>"))
+
+    @guarded
+    def progress(self) -> None:
+        """Show completion per section and activity over time, as charts and as a table."""
+        from workbook.progress_view import ProgressView
+
+        display(ProgressView(self.store, self.client_id, self.guide).widget)
+
+    @guarded
+    def backup(self) -> None:
+        """Show the download link and the upload control for the whole workbook."""
+        from workbook.backup_view import BackupView
+
+        display(BackupView(self.store).widget)
+
+
+class Unavailable:
+    """Stands in for a frame that could not be built: every page part shows nothing more."""
+
+    def __getattr__(self, _name: str) -> Callable[[], None]:
+        return lambda: None
+
+
+def frame(page_id: str) -> Frame | Unavailable:
+    """Show the page frame's live part and return it, to fill the rest of the page."""
     try:
-        answered = Store().answered_steps(settings.client_id())
+        live = Frame(page_id)
     except Exception as exc:
-        display(_problem(exc))
-        return
-    done = sum(1 for s in guide.sections if s.id in answered)
-    bar = widgets.IntProgress(value=done, min=0, max=len(guide.sections), layout={"width": "12em"})
-    label = widgets.HTML(
-        f"<span class='wb-progress-label'>{done} of {len(guide.sections)} sections have answers</span>"
-    )
-    box = widgets.HBox([bar, label])
-    box.add_class("wb-progress")
-    display(box)
+        display(problem(exc))
+        return Unavailable()
+    display(live.widget)
+    return live
 
 
-def exercises(section_id: str) -> StepForm | None:
-    """Show a section's exercises as a form that restores and saves answers."""
-    try:
-        form = StepForm(load_guide().section(section_id))
-    except Exception as exc:
-        display(_problem(exc))
-        return None
-    display(form.widget)
-    return form
-
-
-def start() -> None:
-    """Show where the answers are kept and which session new answers go to."""
-    rows = [
-        ("Your answers are kept in", str(settings.db_path())),
-        ("Session for new answers", settings.session_id()),
-        ("Person", settings.client_id()),
-    ]
-    cells = "".join(
-        f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(v)}</code></td></tr>" for k, v in rows
-    )
-    display(widgets.HTML(f"<table class='wb-where'>{cells}</table>"))
-
-
-def _problem(exc: Exception) -> widgets.HTML:
+def problem(exc: Exception) -> widgets.HTML:
+    """A calm note in place of a traceback (the details go to the server log)."""
     if settings.strict():
         raise exc
     log.exception("workbook page failed")
     return widgets.HTML(
         "<div class='wb-problem' role='alert'><strong>Something went wrong on this page.</strong> "
-        f"Nothing you saved before is lost. Details: {html.escape(str(exc))}</div>"
+        "Nothing you saved before is lost. Reloading the page often helps. "
+        f"Details: {html.escape(str(exc))}</div>"
     )

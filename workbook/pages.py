@@ -8,6 +8,11 @@ from workbook.content import Guide, load_guide
 
 START_ID = "start"
 START_FILE = "00_start.ipynb"
+# Pages of the app itself, after the guide's sections: (id, file, title, navigation title).
+TOOL_PAGES = (
+    ("progress", "progress.ipynb", "Your progress", "Your progress"),
+    ("backup", "backup.ipynb", "Download or restore your workbook", "Download or restore"),
+)
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class Page:
 
 
 def all_pages(guide: Guide | None = None) -> tuple[Page, ...]:
-    """The start page, then one page per section in the guide's order."""
+    """The start page, one page per section in the guide's order, then the app's own pages."""
     guide = guide or load_guide()
     pages = [Page(START_ID, START_FILE, guide.title, "Start")]
     for index, section in enumerate(guide.sections, start=1):
@@ -31,6 +36,7 @@ def all_pages(guide: Guide | None = None) -> tuple[Page, ...]:
             else section.short_title
         )
         pages.append(Page(section.id, f"{index:02d}_{section.id}.ipynb", section.title, nav))
+    pages.extend(Page(*tool) for tool in TOOL_PAGES)
     return tuple(pages)
 
 

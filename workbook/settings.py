@@ -36,6 +36,14 @@ def session_id(today: date | None = None) -> str:
     return (today or date.today()).isoformat()
 
 
+def on_binder() -> bool:
+    """Whether this runs on a temporary Binder session (BinderHub sets BINDER_* variables)."""
+    return any(
+        os.environ.get(name)
+        for name in ("WORKBOOK_ON_BINDER", "BINDER_LAUNCH_HOST", "BINDER_REPO_URL")
+    )
+
+
 def strict() -> bool:
     """Whether page errors should raise (WORKBOOK_STRICT=1, used by the tests) instead of showing a note."""
     return os.environ.get("WORKBOOK_STRICT", "") == "1"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import threading
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from workbook import settings
 from workbook.autosave import Debouncer
 from workbook.content import Section
 from workbook.forms import Field, build_field, decode, empty_value, encode
+from workbook.live import Watcher
 from workbook.store import Answer, Store, new_answer
 
 
@@ -28,6 +31,7 @@ class StepForm:
         session_id: str | None = None,
         autosave_delay: float = 0.8,
         autosave_max_wait: float = 1.8,
+        status: widgets.HTML | None = None,
     ) -> None:
         self.section = section
         self.store = store or Store()
@@ -38,8 +42,9 @@ class StepForm:
         self._lock = threading.Lock()
         self._restoring = False
         self.autosave = Debouncer(self.save, autosave_delay, autosave_max_wait)
-        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.status = status or widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
         self.status.add_class("wb-status")
+        self.watcher: Watcher | None = None
         self.save_button = widgets.Button(description="Save", icon="save", button_style="primary")
         self.save_button.add_class("wb-save")
         self.save_button.on_click(lambda _button: self.save())
@@ -51,6 +56,34 @@ class StepForm:
             layout=widgets.Layout(width="100%", max_width="52em"),
         )
         self.widget.add_class("wb-form")
+        atexit.register(_save_at_exit, weakref.ref(self))
+
+    def watch(self, interval: float = 1.0) -> None:
+        """Keep the form current with answers saved elsewhere (another tab, an earlier page view)."""
+        self.watcher = Watcher(
+            lambda: self.store.change_marker(self.client_id, self.section.id),
+            self.refresh,
+            interval,
+        )
+
+    def refresh(self) -> None:
+        """Take in answers saved elsewhere, except where this form holds unsaved changes."""
+        latest = self.store.latest(self.client_id, self.section.id)
+        with self._lock:
+            self._restoring = True
+            try:
+                for item_id, field in self.fields.items():
+                    answer = latest.get((self.section.id, item_id))
+                    saved = self._saved.get(item_id, _nothing(field))
+                    if answer is None or answer.value == saved:
+                        continue
+                    current = encode(field.item, field.input.value)
+                    if current is not None and current[0] != saved:
+                        continue  # unsaved typing here: it is saved next and becomes the latest
+                    field.input.value = decode(field.item, answer.value)
+                    self._saved[item_id] = answer.value
+            finally:
+                self._restoring = False
 
     def restore(self) -> None:
         """Put the latest stored answers into the widgets."""
@@ -139,6 +172,13 @@ class StepForm:
     def _show(self, message: str, *, error: bool = False) -> None:
         css = "wb-status-error" if error else "wb-status-ok"
         self.status.value = f"<span class='{css}' role='status'>{html.escape(message)}</span>"
+
+
+def _save_at_exit(ref: weakref.ReferenceType[StepForm]) -> None:
+    # A page closed or navigated away shuts its kernel down: save what is still waiting first.
+    form = ref()
+    if form is not None and form.autosave.pending:
+        form.save()
 
 
 def _nothing(field: Field) -> str | None:

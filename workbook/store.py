@@ -157,6 +157,17 @@ class Store:
             )
             return {r[0] for r in rows}
 
+    def change_marker(self, client_id: str, step_id: str | None = None) -> tuple[int, str | None]:
+        """A cheap fingerprint (row count, newest time) that changes whenever answers are added."""
+        sql = "SELECT COUNT(*), MAX(saved_at) FROM answers WHERE client_id = ?"
+        params: tuple[str, ...] = (client_id,)
+        if step_id is not None:
+            sql += " AND step_id = ?"
+            params = (client_id, step_id)
+        with self.connect() as conn:
+            count, newest = conn.execute(sql, params).fetchone()
+        return int(count), newest
+
     def count(self) -> int:
         """How many rows the history holds."""
         with self.connect() as conn:

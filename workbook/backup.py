@@ -1,0 +1,139 @@
+"""The whole workbook as a versioned JSON backup: write it, and read it back by merging (idempotent)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from workbook import __version__
+from workbook.settings import validate_id
+from workbook.store import COLUMNS, Answer, Store, now_utc
+
+FORMAT = "repair-workbook-backup"
+FORMAT_VERSION = 1
+MAX_BYTES = 200 * 1024 * 1024
+_TEXT_LIMITS = {"step_id": 100, "item_id": 200, "kind": 40}
+
+
+class BackupError(ValueError):
+    """The file cannot be restored; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a restore did."""
+
+    added: int
+    already_present: int
+
+
+def backup_document(store: Store, client_id: str | None = None) -> dict[str, Any]:
+    """The backup as a JSON-ready dict: every saved answer (or one client's), oldest first."""
+    with store.connect() as conn:
+        sql = f"SELECT {', '.join(COLUMNS)} FROM answers"
+        params: tuple[str, ...] = ()
+        if client_id is not None:
+            sql += " WHERE client_id = ?"
+            params = (client_id,)
+        rows = conn.execute(sql + " ORDER BY saved_at, rowid", params).fetchall()
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": now_utc(),
+        "app_version": __version__,
+        "columns": list(COLUMNS),
+        "answers": [dict(zip(COLUMNS, row, strict=True)) for row in rows],
+    }
+
+
+def backup_bytes(store: Store, client_id: str | None = None) -> bytes:
+    """The backup file's bytes (UTF-8 JSON)."""
+    return json.dumps(backup_document(store, client_id), ensure_ascii=False, indent=1).encode()
+
+
+def read_backup(data: bytes) -> list[Answer]:
+    """Check a backup file completely and return its answers (raises BackupError, changes nothing)."""
+    if len(data) > MAX_BYTES:
+        raise BackupError(
+            f"This file is too large to be a workbook backup ({len(data) // 2**20} MB)."
+        )
+    if not data.strip():
+        raise BackupError("This file is empty.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BackupError(
+            "This is not a Repair Workbook backup: it is not a text (JSON) file."
+        ) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BackupError(
+            "This file cannot be read: it is not complete, valid JSON "
+            f"(line {exc.lineno}: {exc.msg}). It may have been cut off while downloading."
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BackupError("This is not a Repair Workbook backup (it is some other JSON file).")
+    version = doc.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BackupError("This backup has no valid format version, so it cannot be read safely.")
+    if version > FORMAT_VERSION:
+        raise BackupError(
+            f"This backup was made by a newer version of Repair Workbook (format {version}; "
+            f"this version reads format {FORMAT_VERSION}). Update the workbook to restore it."
+        )
+    rows = doc.get("answers")
+    if not isinstance(rows, list):
+        raise BackupError("This backup has no list of answers.")
+    return [_answer(row, number) for number, row in enumerate(rows, start=1)]
+
+
+def restore(store: Store, data: bytes) -> ImportResult:
+    """Merge a backup into the store: all of it or nothing; answers already present are skipped."""
+    answers = read_backup(data)
+    added = store.append(answers)
+    return ImportResult(added=added, already_present=len(answers) - added)
+
+
+def _answer(row: Any, number: int) -> Answer:
+    where = f"Answer {number} in this backup"
+    if not isinstance(row, dict):
+        raise BackupError(f"{where} is not a record.")
+    missing = [c for c in COLUMNS if c not in row]
+    if missing:
+        raise BackupError(f"{where} lacks: {', '.join(missing)}.")
+    for column in COLUMNS:
+        if column != "value_num" and not isinstance(row[column], str):
+            raise BackupError(f"{where}: {column} should be text.")
+    try:
+        uuid.UUID(row["entry_id"])
+        validate_id(row["client_id"], "client id")
+        validate_id(row["session_id"], "session id")
+    except ValueError as exc:
+        raise BackupError(f"{where}: {exc}.") from None
+    for column, limit in _TEXT_LIMITS.items():
+        if not 0 < len(row[column]) <= limit:
+            raise BackupError(f"{where}: {column} should be 1 to {limit} characters.")
+    number_value = row["value_num"]
+    if number_value is not None and (
+        isinstance(number_value, bool) or not isinstance(number_value, int | float)
+    ):
+        raise BackupError(f"{where}: value_num should be a number or empty.")
+    return Answer(
+        **{c: row[c] for c in COLUMNS if c not in ("value_num", "saved_at")},
+        value_num=None if number_value is None else float(number_value),
+        saved_at=_utc(row["saved_at"], where),
+    )
+
+
+def _utc(text: str, where: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BackupError(f"{where}: saved_at {text[:40]!r} is not a date and time.") from None
+    if moment.tzinfo is None:
+        raise BackupError(f"{where}: saved_at {text[:40]!r} has no time zone.")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,36 @@
+"""Watch the store for changes made elsewhere (another tab, a preheated page) and react to them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable
+
+log = logging.getLogger(__name__)
+
+
+class Watcher:
+    """Call `on_change` whenever `probe()` returns something new, checking every `interval` seconds."""
+
+    def __init__(
+        self, probe: Callable[[], Hashable], on_change: Callable[[], object], interval: float = 1.0
+    ) -> None:
+        self.probe, self.on_change, self.interval = probe, on_change, interval
+        self._stop = threading.Event()
+        self._last = probe()
+        self._thread = threading.Thread(target=self._run, name="workbook-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop watching."""
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                current = self.probe()
+                if current != self._last:
+                    self._last = current
+                    self.on_change()
+            except Exception:  # a locked or vanished file now and then must not end the watching
+                log.debug("store watch failed", exc_info=True)

@@ -1,0 +1,109 @@
+"""The Voilà server behind `workbook app`: start page at `/`, kernels that shut down, a small warm pool."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from jupyter_server.utils import url_path_join
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from workbook.pages import START_FILE, all_pages, neighbours
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
+WARM_PER_PAGE = 1
+_BACKGROUND: set[asyncio.Future[Any]] = set()  # keeps pending kernel shutdowns referenced
+
+
+def pages_to_keep_warm(requested: str) -> set[str]:
+    """Notebooks worth a preheated kernel after `requested` is opened: start, previous and next."""
+    by_file = {p.filename: p for p in all_pages()}
+    warm = {START_FILE}
+    page = by_file.get(requested)
+    if page is not None:
+        warm.update(p.filename for p in neighbours(page.id) if p is not None)
+    return warm
+
+
+class StartPageRedirect(tornado.web.RequestHandler):
+    """`/` opens the start page."""
+
+    def get(self) -> None:
+        """Redirect to the rendered start notebook."""
+        self.redirect(url_path_join(self.settings["base_url"], "voila/render", START_FILE))
+
+
+class WorkbookPageHandler(TornadoVoilaHandler):  # type: ignore[misc]
+    """Voilà's page handler, plus the XSRF cookie and the warm-pool upkeep."""
+
+    async def prepare(self) -> None:
+        """Set the `_xsrf` cookie so the page's shutdown beacon is accepted when the tab closes."""
+        await super().prepare()
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    async def get(self, path: str | None = None) -> None:
+        """Render the page after arranging which neighbouring pages stay warm."""
+        if path:
+            await _keep_warm(self.kernel_manager, path, pages_to_keep_warm(path))
+        await super().get(path=path)
+
+
+async def _keep_warm(manager: Any, requested: str, wanted: set[str]) -> None:
+    """Give every wanted notebook one preheated kernel and release the others' pooled kernels."""
+    if not hasattr(manager, "fill_if_needed"):
+        return  # preheating is off
+    config = manager.kernel_pools_config
+    for name in [*manager._pools, requested]:
+        if name in wanted:
+            continue
+        config[name] = {"pool_size": 0}  # the requested page may still use its warm kernel
+        pool = manager._pools.get(name, [])
+        while pool and name != requested:
+            _release(manager, pool.pop())
+    for name in wanted:
+        config[name] = {"pool_size": WARM_PER_PAGE}
+        manager.fill_if_needed(delay=0, notebook_name=name)
+
+
+def _release(manager: Any, task: asyncio.Future[Any]) -> None:
+    def shut_down(done: asyncio.Future[Any]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            shutdown = asyncio.ensure_future(manager.shutdown_kernel(done.result()["kernel_id"]))
+            _BACKGROUND.add(shutdown)
+            shutdown.add_done_callback(_BACKGROUND.discard)
+
+    task.add_done_callback(shut_down)
+
+
+class WorkbookVoila(Voila):  # type: ignore[misc]
+    """Voilà with the workbook's start page redirect and page handler."""
+
+    name = "workbook-app"
+
+    def init_handlers(self) -> list[Any]:
+        """Voilà's handlers with the page handler swapped and `/` redirected."""
+        handlers: list[Any] = [(url_path_join(self.server_url, "/"), StartPageRedirect)]
+        for handler in super().init_handlers():
+            if len(handler) >= 2 and handler[1] is TornadoVoilaHandler:
+                handler = (handler[0], WorkbookPageHandler, *handler[2:])
+            handlers.append(handler)
+        return handlers
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the server (arguments as for `voila`)."""
+    # The workbook's Voilà template ships inside the package; make Jupyter look there too.
+    paths = [
+        str(TEMPLATE_ROOT),
+        *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep)),
+    ]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    WorkbookVoila.launch_instance(argv=argv)
+
+
+if __name__ == "__main__":
+    main()
