@@ -1,0 +1,1 @@
+"""End-to-end tests: a real Chromium against the real `workbook app` server."""
