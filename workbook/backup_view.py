@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from workbook.backup import BackupError, backup_bytes, restore
 from workbook.downloads import data_link
 from workbook.live import Watcher
-from workbook.store import Store
+from workbook.store import Store, StoreError
 
 
 class BackupView:
@@ -58,7 +58,7 @@ class BackupView:
         """Merge one uploaded file and say what happened."""
         try:
             result = restore(self.store, data)
-        except BackupError as exc:
+        except (BackupError, StoreError) as exc:
             self._say(
                 f"{html.escape(name)} was not restored. {html.escape(str(exc))} Nothing was changed.",
                 error=True,

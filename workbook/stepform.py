@@ -6,6 +6,8 @@ import atexit
 import html
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -69,38 +71,40 @@ class StepForm:
     def refresh(self) -> None:
         """Take in answers saved elsewhere, except where this form holds unsaved changes."""
         latest = self.store.latest(self.client_id, self.section.id)
+        with self._applying_stored():
+            for item_id, field in self.fields.items():
+                answer = latest.get((self.section.id, item_id))
+                saved = self._saved.get(item_id, _nothing(field))
+                if answer is None or answer.value == saved:
+                    continue
+                current = encode(field.item, field.input.value)
+                if current is not None and current[0] != saved:
+                    continue  # unsaved typing here: it is saved next and becomes the latest
+                field.input.value = decode(field.item, answer.value)
+                self._saved[item_id] = answer.value
+
+    @contextmanager
+    def _applying_stored(self) -> Iterator[None]:
+        # Widget changes made here come from the store, not from the person: they must not autosave.
         with self._lock:
             self._restoring = True
             try:
-                for item_id, field in self.fields.items():
-                    answer = latest.get((self.section.id, item_id))
-                    saved = self._saved.get(item_id, _nothing(field))
-                    if answer is None or answer.value == saved:
-                        continue
-                    current = encode(field.item, field.input.value)
-                    if current is not None and current[0] != saved:
-                        continue  # unsaved typing here: it is saved next and becomes the latest
-                    field.input.value = decode(field.item, answer.value)
-                    self._saved[item_id] = answer.value
+                yield
             finally:
                 self._restoring = False
 
     def restore(self) -> None:
         """Put the latest stored answers into the widgets."""
         latest = self.store.latest(self.client_id, self.section.id)
-        with self._lock:
-            self._restoring = True
-            try:
-                for item_id, field in self.fields.items():
-                    answer = latest.get((self.section.id, item_id))
-                    if answer is None:
-                        field.input.value = empty_value(field.item)
-                        self._saved.pop(item_id, None)
-                    else:
-                        field.input.value = decode(field.item, answer.value)
-                        self._saved[item_id] = answer.value
-            finally:
-                self._restoring = False
+        with self._applying_stored():
+            for item_id, field in self.fields.items():
+                answer = latest.get((self.section.id, item_id))
+                if answer is None:
+                    field.input.value = empty_value(field.item)
+                    self._saved.pop(item_id, None)
+                else:
+                    field.input.value = decode(field.item, answer.value)
+                    self._saved[item_id] = answer.value
         if latest:
             newest = max(a.saved_at for a in latest.values())
             self._show(f"Last saved {_local_time(newest, with_date=True)}")
