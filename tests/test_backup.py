@@ -106,8 +106,7 @@ def valid_rows(n: int) -> list[dict[str, Any]]:
     rnd = random.Random(n)
     return [
         row(
-            entry_id=f"{rnd.getrandbits(128):032x}"[:8]
-            + f"-0000-4000-8000-{k:012d}",
+            entry_id=f"{rnd.getrandbits(128):032x}"[:8] + f"-0000-4000-8000-{k:012d}",
             item_id=f"item.{k}",
             saved_at=f"2024-05-01T10:{k // 60 % 60:02d}:{k % 60:02d}.000000+00:00",
         )
@@ -262,7 +261,9 @@ REFUSALS = _refusals()
 
 
 @pytest.mark.parametrize(("data", "words"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
-def test_bad_files_are_refused_and_change_nothing(populated: Store, data: bytes, words: str) -> None:
+def test_bad_files_are_refused_and_change_nothing(
+    populated: Store, data: bytes, words: str
+) -> None:
     before = file_state(populated.path)
     count = populated.count()
     with pytest.raises(BackupError) as caught:
@@ -325,7 +326,10 @@ def test_deeply_nested_json_is_refused_with_a_message(populated: Store) -> None:
 def test_a_huge_integer_is_refused_with_a_message(populated: Store) -> None:
     before = file_state(populated.path)
     with pytest.raises(BackupError):
-        restore(populated, document([row()]).replace(b'"value_num": 1.0', b'"value_num": 1' + b"0" * 400))
+        restore(
+            populated,
+            document([row()]).replace(b'"value_num": 1.0', b'"value_num": 1' + b"0" * 400),
+        )
     assert file_state(populated.path) == before
 
 

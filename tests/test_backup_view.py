@@ -220,3 +220,43 @@ def test_assigning_the_upload_value_directly_also_restores(
     )
     assert store.count() == 2
     assert "Restored b.json: 2 answers added" in view.message.value
+
+
+def test_a_store_that_cannot_be_opened_is_reported_not_raised(
+    tmp_path: Path, views: list[BackupView]
+) -> None:
+    folder = tmp_path / "sub"
+    store = Store(folder / "answers.sqlite3")
+    view = make_view(views, store)
+    view.watcher.stop()
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    folder.rmdir()
+    folder.write_text("a file where the folder was")
+    other = Store(tmp_path / "other.sqlite3")
+    other.append(answers(n=1))
+
+    upload(view, "b.json", backup_bytes(other))
+
+    assert "b.json was not restored" in view.message.value
+    assert "Cannot open the answers file" in view.message.value
+    assert folder.read_text() == "a file where the folder was"
+
+
+def test_an_upload_with_text_that_is_not_unicode_shows_a_message(
+    db: Path, views: list[BackupView]
+) -> None:
+    # Valid JSON, but "\ud800" is no character: the person must see "was not restored".
+    store = Store()
+    store.append(answers())
+    view = make_view(views, store)
+    other = Store(db.parent / "other.sqlite3")
+    other.append(answers("me", 1))
+    data = backup_bytes(other).replace(b"<script>0</script>", b"\\ud800")
+    before = db.read_bytes()
+
+    upload(view, "b.json", data)
+
+    assert "b.json was not restored" in view.message.value
+    assert "Nothing was changed" in view.message.value
+    assert db.read_bytes() == before and store.count() == 3

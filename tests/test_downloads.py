@@ -46,7 +46,7 @@ def payload(href: str | None, mime: str) -> bytes:
     [
         b"",
         b"plain",
-        "{\"v\": \"💔 שלום <script>\"}".encode(),
+        '{"v": "💔 שלום <script>"}'.encode(),
         bytes(range(256)),
         bytes(random.Random(1).getrandbits(8) for _ in range(100_003)),
     ],

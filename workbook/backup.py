@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,6 +76,10 @@ def read_backup(data: bytes) -> list[Answer]:
             "This file cannot be read: it is not complete, valid JSON "
             f"(line {exc.lineno}: {exc.msg}). It may have been cut off while downloading."
         ) from None
+    except (RecursionError, ValueError):  # absurdly deep nesting or enormous numbers
+        raise BackupError(
+            "This is not a Repair Workbook backup: its structure cannot be read."
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise BackupError("This is not a Repair Workbook backup (it is some other JSON file).")
     version = doc.get("format_version")
@@ -106,8 +111,16 @@ def _answer(row: Any, number: int) -> Answer:
     if missing:
         raise BackupError(f"{where} lacks: {', '.join(missing)}.")
     for column in COLUMNS:
-        if column != "value_num" and not isinstance(row[column], str):
+        if column == "value_num":
+            continue
+        if not isinstance(row[column], str):
             raise BackupError(f"{where}: {column} should be text.")
+        try:
+            row[column].encode("utf-8")
+        except UnicodeEncodeError:
+            raise BackupError(
+                f"{where}: {column} holds characters that are not valid text."
+            ) from None
     try:
         uuid.UUID(row["entry_id"])
         validate_id(row["client_id"], "client id")
@@ -117,16 +130,24 @@ def _answer(row: Any, number: int) -> Answer:
     for column, limit in _TEXT_LIMITS.items():
         if not 0 < len(row[column]) <= limit:
             raise BackupError(f"{where}: {column} should be 1 to {limit} characters.")
-    number_value = row["value_num"]
-    if number_value is not None and (
-        isinstance(number_value, bool) or not isinstance(number_value, int | float)
-    ):
-        raise BackupError(f"{where}: value_num should be a number or empty.")
     return Answer(
         **{c: row[c] for c in COLUMNS if c not in ("value_num", "saved_at")},
-        value_num=None if number_value is None else float(number_value),
+        value_num=_number(row["value_num"], where),
         saved_at=_utc(row["saved_at"], where),
     )
+
+
+def _number(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool) and isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if math.isfinite(number):
+            return number
+    raise BackupError(f"{where}: value_num should be a number or empty.")
 
 
 def _utc(text: str, where: str) -> str:

@@ -50,11 +50,9 @@ class Frame:
         self.progress_bar = widgets.IntProgress(
             min=0, max=len(self.guide.sections), layout={"width": "10em"}
         )
-        self.progress_label = widgets.HTML()
+        self.progress_label = widgets.HTML(layout={"margin": "0 1.5em 0 0.5em"})
         parts: list[widgets.Widget] = [
-            widgets.HBox(
-                [self.progress_bar, self.progress_label, self.status], layout={"gap": "1em"}
-            )
+            widgets.HBox([self.progress_bar, self.progress_label, self.status])
         ]
         if settings.on_binder():
             parts.append(widgets.HTML(f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"))

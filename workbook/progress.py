@@ -50,6 +50,7 @@ def activity(store: Store, client_id: str) -> pd.DataFrame:
         return pd.DataFrame(
             {"day": pd.Series(dtype="datetime64[ns]"), "answers": pd.Series(dtype="int64")}
         )
-    days = history["saved_at"].dt.tz_convert(None).dt.normalize()
-    counts = days.value_counts().sort_index()
+    # Python's astimezone() follows the computer's own time zone rules, summer time included.
+    days = history["saved_at"].map(lambda moment: moment.to_pydatetime().astimezone().date())
+    counts = pd.to_datetime(days).value_counts().sort_index()
     return pd.DataFrame({"day": counts.index, "answers": counts.to_numpy()})
