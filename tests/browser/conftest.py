@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,33 +94,27 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def count(self, where: str = "1", params: tuple[Any, ...] = ()) -> int:
-        """Rows in the answers table (0 while the file does not exist yet)."""
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows from the answers file (none while the file or its table does not exist yet)."""
         if not self.db.exists():
-            return 0
-        with sqlite3.connect(self.db, timeout=30) as conn:
+            return []
+        with closing(sqlite3.connect(self.db, timeout=30)) as conn:
             try:
-                return int(conn.execute(f"SELECT COUNT(*) FROM answers WHERE {where}", params).fetchone()[0])
+                return conn.execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
                 if "no such table" in str(exc):
-                    return 0
+                    return []
                 raise
+
+    def count(self) -> int:
+        """Rows in the answers table."""
+        rows = self.query("SELECT COUNT(*) FROM answers")
+        return int(rows[0][0]) if rows else 0
 
     def latest(self, step_id: str) -> dict[str, str]:
         """The latest value per item of one step, straight from the file."""
-        if not self.db.exists():
-            return {}
-        with sqlite3.connect(self.db, timeout=30) as conn:
-            try:
-                rows = conn.execute(
-                    "SELECT item_id, value FROM latest_answers WHERE client_id = 'me' AND step_id = ?",
-                    (step_id,),
-                ).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "no such table" in str(exc):
-                    return {}
-                raise
-        return dict(rows)
+        sql = "SELECT item_id, value FROM latest_answers WHERE client_id = 'me' AND step_id = ?"
+        return dict(self.query(sql, (step_id,)))
 
     def wait_for(self, check: Any, timeout: float = 15.0, what: str = "condition") -> Any:
         """Poll `check()` until it returns something truthy."""
@@ -141,7 +135,7 @@ class Server:
 def _descendants(root: int) -> list[tuple[int, str]]:
     """(pid, command line) of every process below `root`."""
     try:
-        import psutil
+        import psutil  # type: ignore[import-untyped]
     except ImportError:
         return _descendants_from_proc(root)
     try:
@@ -202,7 +196,12 @@ def running_server(workdir: Path, name: str = "server") -> Iterator[Server]:
     db = workdir / "answers.sqlite3"
     log = workdir / f"{name}.log"
     env = dict(os.environ)
-    for variable in ("WORKBOOK_STRICT", "WORKBOOK_CLIENT", "WORKBOOK_SESSION", "WORKBOOK_ON_BINDER"):
+    for variable in (
+        "WORKBOOK_STRICT",
+        "WORKBOOK_CLIENT",
+        "WORKBOOK_SESSION",
+        "WORKBOOK_ON_BINDER",
+    ):
         env.pop(variable, None)
     env["WORKBOOK_DB"] = str(db)
     port = free_port()
@@ -237,27 +236,21 @@ def running_server(workdir: Path, name: str = "server") -> Iterator[Server]:
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """Stop the server's process group, then anything it left behind (kernels live in their own groups)."""
     leftovers = [pid for pid, _cmd in _descendants(process.pid)]
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=10)
     deadline = time.monotonic() + 10
     for pid in leftovers:
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         if _alive(pid):
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _alive(pid: int) -> bool:
@@ -396,5 +389,11 @@ def make_browsing(browser: Any) -> Iterator[Any]:
         return next(generator)
 
     yield make
+    failures = []
     for generator in generators:
-        next(generator, None)  # runs the checks and closes the context
+        try:
+            next(generator, None)  # runs the checks and closes the context
+        except BaseException as exc:  # pytest.fail: report after closing the rest
+            failures.append(exc)
+    if failures:
+        raise failures[0]
