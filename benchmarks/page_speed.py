@@ -126,6 +126,28 @@ class Results:
         values = self.times(mode, page, what)
         return statistics.median(values) if values else None
 
+    def paired_ratios(self, page: str) -> list[float]:
+        """Each cold load of `page` over the mean of the one-button loads just before and after it.
+
+        A check that is robust to slow drift in machine load: the neighbours ran seconds apart.
+        """
+        cold = [s for s in self.samples if s.mode == "cold"]
+        refs = [i for i, s in enumerate(cold) if s.page == REFERENCE]
+        found = []
+        for i, sample in enumerate(cold):
+            before = [j for j in refs if j < i]
+            after = [j for j in refs if j > i]
+            if sample.page != page or not before or not after:
+                continue
+            mean = (cold[before[-1]].first_widget + cold[after[0]].first_widget) / 2
+            found.append(sample.first_widget / mean)
+        return found
+
+    def paired_ratio(self, page: str) -> float | None:
+        """The median paired ratio of a page, or None without samples."""
+        values = self.paired_ratios(page)
+        return statistics.median(values) if values else None
+
 
 # --- the served folder and the server ------------------------------------------------------------
 
@@ -375,6 +397,10 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         f"walks from the start page clicking *Next*, {meta['read']} s reading time on each page.",
         "- Response end = when Voilà finished sending the page (it runs the cells while sending); "
         "the rest up to the first widget is the browser loading scripts and rendering widgets.",
+        "- Paired ratio (a check, not the target): the median over a page's loads of its time over "
+        "the mean of the one-button loads just before and after it, which cancels slow drift in "
+        "the machine's load.",
+        f"- Load average at the end: {meta.get('load_end', '?')}.",
         "",
         f"One-button page, cold: **{fmt_ms(reference)} ms** "
         f"(n={len(results.times('cold', REFERENCE))}, response end "
@@ -382,8 +408,8 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         "",
         f"### Cold kernel (target: every page ≤ {COLD_TARGET:.2f}× the one-button page)",
         "",
-        "| Page | n | Median first widget (ms) | Response end (ms) | Ratio | Target |",
-        "|---|---:|---:|---:|---:|---|",
+        "| Page | n | Median first widget (ms) | Response end (ms) | Ratio | Target | Paired ratio |",
+        "|---|---:|---:|---:|---:|---|---:|",
     ]
     cold_pass = True
     for name in pages:
@@ -394,7 +420,7 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         lines.append(
             f"| {name} | {len(results.times('cold', name))} | {fmt_ms(median)} | "
             f"{fmt_ms(results.median('cold', name, 'response_end'))} | {fmt_ratio(r)} | "
-            f"{verdict(ok)} |"
+            f"{verdict(ok)} | {fmt_ratio(results.paired_ratio(name))} |"
         )
     lines += [
         "",
@@ -446,12 +472,13 @@ def write_section(readme: Path, section: str) -> None:
 def print_table(results: Results, pages: list[str], walk: list[str]) -> None:
     """The medians and ratios on the terminal."""
     reference = results.median("cold", REFERENCE)
-    print(f"\n{'page':<22} {'cold ms':>9} {'ratio':>7} {'warm ms':>9} {'ratio':>7}")
+    print(f"\n{'page':<22} {'cold ms':>9} {'ratio':>7} {'paired':>7} {'warm ms':>9} {'ratio':>7}")
     for name in [REFERENCE, *dict.fromkeys([*pages, *walk])]:
         cold, warm = results.median("cold", name), results.median("warm", name)
+        paired = results.paired_ratio(name) if name != REFERENCE else 1.0
         print(
             f"{name:<22} {fmt_ms(cold):>9} {fmt_ratio(ratio(cold, reference)):>7} "
-            f"{fmt_ms(warm):>9} {fmt_ratio(ratio(warm, reference)):>7}"
+            f"{fmt_ratio(paired):>7} {fmt_ms(warm):>9} {fmt_ratio(ratio(warm, reference)):>7}"
         )
 
 
@@ -526,6 +553,7 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(args.settle)  # the start page's pooled kernel runs its notebook
                     measure_warm(context, port, walk, args.repeat, args.read, results)
             browser.close()
+    meta["load_end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print_table(results, pages, walk)
     if args.json:
         args.json.write_text(json.dumps([s.__dict__ for s in results.samples], indent=1))

@@ -47,7 +47,7 @@ def test_checkbox_is_labelled_with_the_item_text_unescaped_as_plain_text() -> No
 
 def test_prompts_of_other_kinds_are_escaped_html_labels() -> None:
     item = FormItem("s", "e.i", "text", "<b>bold</b> & more")
-    label = build_field(item).box.children[0]
+    label = build_field(item).parts[0]
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in label.value
 
 

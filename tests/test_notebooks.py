@@ -55,7 +55,9 @@ def test_notebook_is_thin_and_stripped(path: Path) -> None:
 def test_every_page_is_linked_from_the_start_page_and_links_resolve() -> None:
     start = (NOTEBOOKS / "00_start.ipynb").read_text(encoding="utf-8")
     for page in all_pages()[1:]:
-        assert f"]({page.filename})" in start or f'href=\\"{page.filename}\\"' in start, page.filename
+        assert f"]({page.filename})" in start or f'href=\\"{page.filename}\\"' in start, (
+            page.filename
+        )
     for path in COMMITTED:
         for target in re.findall(
             r'href=\\"([^"\\]+\.ipynb)\\"|\]\(([^)]+\.ipynb)\)', path.read_text(encoding="utf-8")

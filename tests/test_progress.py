@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from workbook.content import load_guide
-from workbook.progress import activity, completion
+from workbook.progress import SectionProgress, activity, completion
 from workbook.store import Answer, Store, new_answer
 
 
@@ -44,8 +43,8 @@ def check(step_id: str, item_id: str, ticked: bool, **kw: str) -> Answer:
                   value_num=1.0 if ticked else 0.0, **kw)  # fmt: skip
 
 
-def by_section(table: pd.DataFrame) -> pd.DataFrame:
-    return table.set_index("section_id")
+def by_section(rows: list[SectionProgress]) -> dict[str, SectionProgress]:
+    return {r.section_id: r for r in rows}
 
 
 @pytest.fixture
@@ -66,20 +65,17 @@ def local_zone() -> Iterator[None]:
 
 def test_empty_store_completion_lists_every_section_at_zero(db: Path) -> None:
     guide = load_guide()
-    table = completion(Store(), "me", guide)
-    assert list(table.columns) == ["section_id", "section", "answered", "items", "share"]
-    assert list(table["section_id"]) == [s.id for s in guide.sections]
-    assert (table["answered"] == 0).all()
-    assert list(table["items"]) == [len(s.form_items) for s in guide.sections]
-    assert (table["share"] == 0.0).all()
-    assert table["answered"].dtype.kind == "i" and table["share"].dtype.kind == "f"
+    rows = completion(Store(), "me", guide)
+    assert [r.section_id for r in rows] == [s.id for s in guide.sections]
+    assert all(r.answered == 0 and r.share == 0.0 for r in rows)
+    assert [r.items for r in rows] == [len(s.form_items) for s in guide.sections]
 
 
 def test_section_labels_use_step_numbers(db: Path) -> None:
     table = by_section(completion(Store(), "me"))
-    assert table.loc["step-01", "section"] == "Step 1"
-    assert table.loc["step-10", "section"] == "Step 10"
-    assert table.loc["intro", "section"] == load_guide().section("intro").short_title
+    assert table["step-01"].label == "Step 1"
+    assert table["step-10"].label == "Step 10"
+    assert table["intro"].label == load_guide().section("intro").short_title
 
 
 def test_completion_counts_only_current_non_empty_answers(db: Path) -> None:
@@ -107,21 +103,21 @@ def test_completion_counts_only_current_non_empty_answers(db: Path) -> None:
         ]
     )
     table = by_section(completion(store, "me"))
-    assert table.loc["step-01", "answered"] == 1
-    assert table.loc["step-05", "answered"] == 1
-    assert table.loc["step-02", "answered"] == 1
-    assert table.loc["intro", "answered"] == 1
-    assert table.loc["step-03", "answered"] == 0
-    assert table["answered"].sum() == 4
-    assert table.loc["step-01", "share"] == pytest.approx(1 / table.loc["step-01", "items"])
-    assert table["share"].between(0, 1).all()
+    assert table["step-01"].answered == 1
+    assert table["step-05"].answered == 1
+    assert table["step-02"].answered == 1
+    assert table["intro"].answered == 1
+    assert table["step-03"].answered == 0
+    assert sum(r.answered for r in table.values()) == 4
+    assert table["step-01"].share == pytest.approx(1 / table["step-01"].items)
+    assert all(0 <= r.share <= 1 for r in table.values())
 
 
 def test_completion_is_per_client(db: Path) -> None:
     store = Store()
     store.append([answer("faq", "my-answer.win-back", "yes", client_id="client-2")])
-    assert completion(store, "me")["answered"].sum() == 0
-    assert by_section(completion(store, "client-2")).loc["faq", "answered"] == 1
+    assert sum(r.answered for r in completion(store, "me")) == 0
+    assert by_section(completion(store, "client-2"))["faq"].answered == 1
 
 
 def test_a_fully_answered_section_has_share_one(db: Path) -> None:
@@ -129,18 +125,13 @@ def test_a_fully_answered_section_has_share_one(db: Path) -> None:
     section = guide.section("scripts")
     store = Store()
     store.append([answer(section.id, i.item_id, "written") for i in section.form_items])
-    table = by_section(completion(store, "me", guide))
-    assert table.loc["scripts", "answered"] == table.loc["scripts", "items"] == 3
-    assert table.loc["scripts", "share"] == 1.0
-    assert table["share"].between(0, 1).all()
+    row = by_section(completion(store, "me", guide))["scripts"]
+    assert row.answered == row.items == 3
+    assert row.share == 1.0
 
 
-def test_empty_store_activity_is_an_empty_typed_frame(db: Path) -> None:
-    table = activity(Store(), "me")
-    assert table.empty
-    assert list(table.columns) == ["day", "answers"]
-    assert table["day"].dtype.kind == "M"
-    assert table["answers"].dtype.kind == "i"
+def test_empty_store_has_no_activity(db: Path) -> None:
+    assert activity(Store(), "me") == []
 
 
 def test_activity_groups_answers_by_day(db: Path) -> None:
@@ -154,21 +145,19 @@ def test_activity_groups_answers_by_day(db: Path) -> None:
     ]
     store.append(answer("faq", f"i{n}", "x", saved_at=t) for n, t in enumerate(times))
     store.append([answer("faq", "other", "x", client_id="client-2", saved_at=times[0])])
-    table = activity(store, "me")
-    assert list(table.columns) == ["day", "answers"]
-    assert table["day"].dtype.kind == "M" and table["answers"].dtype.kind == "i"
-    assert [d.date().isoformat() for d in table["day"]] == ["2024-05-01", "2024-05-03"]
-    assert list(table["answers"]) == [3, 2]
-    assert table["answers"].sum() == len(times)
+    days = [(d.isoformat(), n) for d, n in activity(store, "me")]
+    local = [datetime.fromisoformat(t).astimezone().date().isoformat() for t in times]
+    assert days == sorted({d: local.count(d) for d in local}.items())
+    assert sum(n for _d, n in days) == len(times)
 
 
 def test_activity_counts_every_saved_row_not_only_the_latest(db: Path) -> None:
     store = Store()
     store.append(
-        answer("faq", "same", f"v{n}", saved_at=f"2024-05-01T10:00:0{n}.000000+00:00")
+        answer("faq", "same", f"v{n}", saved_at=f"2024-05-01T12:00:0{n}.000000+00:00")
         for n in range(4)
     )
-    assert list(activity(store, "me")["answers"]) == [4]
+    assert [n for _d, n in activity(store, "me")] == [4]
 
 
 def test_activity_uses_local_calendar_days(db: Path, local_zone: None) -> None:
@@ -178,5 +167,4 @@ def test_activity_uses_local_calendar_days(db: Path, local_zone: None) -> None:
     store.append([answer("faq", "late", "x", saved_at=saved)])
     local_day = datetime.fromisoformat(saved).astimezone().date()
     assert local_day.isoformat() == "2024-05-01"
-    table = activity(store, "me")
-    assert [d.date() for d in table["day"]] == [local_day]
+    assert activity(store, "me") == [(local_day, 1)]

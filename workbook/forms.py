@@ -4,48 +4,75 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from workbook.content import FormItem
 
 
+@dataclass
+class Look:
+    """Layouts and styles shared by every widget of one form: one model each instead of one per widget."""
+
+    full_width: widgets.Layout = field(default_factory=lambda: widgets.Layout(width="100%"))
+    auto_width: widgets.Layout = field(
+        default_factory=lambda: widgets.Layout(width="auto", max_width="100%")
+    )
+    check_style: CheckboxStyle = field(
+        default_factory=lambda: CheckboxStyle(description_width="initial")
+    )
+    text_style: TextStyle = field(default_factory=TextStyle)
+    rating_style: widgets.ToggleButtonsStyle = field(
+        default_factory=lambda: widgets.ToggleButtonsStyle(button_width="auto")
+    )
+    choice_style: DescriptionStyle = field(default_factory=DescriptionStyle)
+    html_style: HTMLStyle = field(default_factory=HTMLStyle)
+
+    def html(self, value: str) -> widgets.HTML:
+        """An HTML widget using the shared layout and style."""
+        return widgets.HTML(value, layout=self.auto_width, style=self.html_style)
+
+
 @dataclass(frozen=True)
 class Field:
-    """The widgets for one item: `box` is shown, `input` holds the value."""
+    """The widgets for one item: `parts` are shown in order, `input` holds the value."""
 
     item: FormItem
     input: widgets.ValueWidget
-    box: widgets.Widget
+    parts: tuple[widgets.Widget, ...]
 
 
-def _checkbox(item: FormItem) -> Field:
+def _checkbox(item: FormItem, look: Look) -> Field:
     box = widgets.Checkbox(
         value=False,
         description=item.prompt,
         indent=False,
-        layout=widgets.Layout(width="auto", max_width="100%"),
-        style={"description_width": "initial"},
+        layout=look.auto_width,
+        style=look.check_style,
     )
     box.add_class("wb-check")
-    return Field(item, box, box)
+    return Field(item, box, (box,))
 
 
-def _textarea(item: FormItem) -> Field:
+def _textarea(item: FormItem, look: Look) -> Field:
     area = widgets.Textarea(
         value="",
         placeholder="Write here…",
         continuous_update=True,
         rows=4,
-        layout=widgets.Layout(width="100%"),
+        layout=look.full_width,
+        style=look.text_style,
     )
     area.add_class("wb-text")
-    return Field(item, area, _labelled(item, area))
+    return Field(item, area, (_label(item, look), area))
 
 
-def _rating(item: FormItem) -> Field:
+def _rating(item: FormItem, look: Look) -> Field:
     scale = item.scale
     assert scale is not None
     points = range(scale.min, scale.max + 1)
@@ -53,28 +80,29 @@ def _rating(item: FormItem) -> Field:
     buttons = widgets.ToggleButtons(
         options=list(zip(labels, points, strict=True)),
         value=None,
-        style={"button_width": "auto"},
+        layout=look.auto_width,
+        style=look.rating_style,
     )
     buttons.add_class("wb-rating")
-    return Field(item, buttons, _labelled(item, buttons))
+    return Field(item, buttons, (_label(item, look), buttons))
 
 
-def _choice(item: FormItem) -> Field:
+def _choice(item: FormItem, look: Look) -> Field:
     radio = widgets.RadioButtons(
         options=[(o.text, o.id) for o in item.options],
         value=None,
-        layout=widgets.Layout(width="auto"),
+        layout=look.auto_width,
+        style=look.choice_style,
     )
     radio.add_class("wb-choice")
-    return Field(item, radio, _labelled(item, radio))
+    return Field(item, radio, (_label(item, look), radio))
 
 
-def _labelled(item: FormItem, control: widgets.Widget) -> widgets.Widget:
-    label = widgets.HTML(f"<div class='wb-prompt'>{html.escape(item.prompt)}</div>")
-    return widgets.VBox([label, control], layout=widgets.Layout(margin="0 0 0.8em 0"))
+def _label(item: FormItem, look: Look) -> widgets.HTML:
+    return look.html(f"<div class='wb-prompt'>{html.escape(item.prompt)}</div>")
 
 
-WIDGET_FOR_KIND: dict[str, Callable[[FormItem], Field]] = {
+WIDGET_FOR_KIND: dict[str, Callable[[FormItem, Look], Field]] = {
     "check": _checkbox,
     "text": _textarea,
     "rating": _rating,
@@ -82,9 +110,9 @@ WIDGET_FOR_KIND: dict[str, Callable[[FormItem], Field]] = {
 }
 
 
-def build_field(item: FormItem) -> Field:
+def build_field(item: FormItem, look: Look | None = None) -> Field:
     """The widgets for one item, chosen by its kind."""
-    return WIDGET_FOR_KIND[item.kind](item)
+    return WIDGET_FOR_KIND[item.kind](item, look or Look())
 
 
 def encode(item: FormItem, value: Any) -> tuple[str, float | None] | None:

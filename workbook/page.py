@@ -12,6 +12,7 @@ from IPython.display import display
 
 from workbook import settings
 from workbook.content import load_guide
+from workbook.forms import Look
 from workbook.live import Watcher
 from workbook.store import Store
 
@@ -45,12 +46,13 @@ class Frame:
         self.store = Store()
         self.client_id = settings.client_id()
         self.guide = load_guide()
-        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.look = Look()
+        self.status = self.look.html("")
         self.status.add_class("wb-status")
         self.progress_bar = widgets.IntProgress(
             min=0, max=len(self.guide.sections), layout={"width": "10em"}
         )
-        self.progress_label = widgets.HTML(layout={"margin": "0 1.5em 0 0.5em"})
+        self.progress_label = self.look.html("")
         parts: list[widgets.Widget] = [
             widgets.HBox([self.progress_bar, self.progress_label, self.status])
         ]
@@ -78,7 +80,9 @@ class Frame:
         """Show this section's exercises as a form that restores, saves and stays current."""
         from workbook.stepform import StepForm
 
-        form = StepForm(self.guide.section(self.page_id), self.store, status=self.status)
+        form = StepForm(
+            self.guide.section(self.page_id), self.store, status=self.status, look=self.look
+        )
         form.watch()
         display(form.widget)
 

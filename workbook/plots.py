@@ -1,59 +1,77 @@
-"""Charts as PNG bytes (matplotlib, no display needed), readable in the app and in printed reports."""
+"""Charts as inline SVG: quick to draw, sharp at any size, readable in the app and in printed reports."""
 
 from __future__ import annotations
 
-import io
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
-    from matplotlib.figure import Figure
+import html
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 TEAL = "#1d4f4a"
+GRID = "#d9e2e1"
+FONT = "font-family='system-ui, sans-serif' font-size='12'"
 
 
-def completion_png(table: pd.DataFrame) -> bytes:
-    """A horizontal bar per section: share of its items with an answer."""
-    figure = _figure(height=0.32 * len(table) + 0.9)
-    axes = figure.subplots()
-    labels = list(table["section"])[::-1]
-    shares = [100 * s for s in table["share"]][::-1]
-    axes.barh(labels, shares, color=TEAL)
-    axes.set_xlim(0, 100)
-    axes.set_xlabel("Items with an answer (%)")
-    axes.set_title("How much of each section you have filled in", loc="left", fontsize=11)
-    return _png(figure)
+def bar_chart_svg(labels: Sequence[str], shares: Sequence[float], title: str) -> str:
+    """Horizontal bars, one per label, each a share from 0 to 1 shown as a percentage."""
+    row, left, width = 22, 170, 300
+    height = 34 + row * len(labels)
+    parts = [_title(title)]
+    for percent in (0, 50, 100):
+        x = left + width * percent / 100
+        parts.append(f"<line x1='{x}' y1='24' x2='{x}' y2='{height - 6}' stroke='{GRID}'/>")
+    for index, (label, share) in enumerate(zip(labels, shares, strict=True)):
+        y = 28 + index * row
+        share = min(max(share, 0.0), 1.0)
+        parts.append(
+            f"<text x='{left - 8}' y='{y + 13}' text-anchor='end' {FONT}>{html.escape(label)}</text>"
+            f"<rect x='{left}' y='{y + 2}' width='{width * share:.1f}' height='{row - 8}' fill='{TEAL}'/>"
+            f"<text x='{left + width * share + 6:.1f}' y='{y + 13}' {FONT}>{round(share * 100)}%</text>"
+        )
+    return _svg(left + width + 50, height, title, parts)
 
 
-def activity_png(table: pd.DataFrame) -> bytes:
-    """Answers saved per day."""
-    import pandas as pd
+def day_chart_svg(counts: Sequence[tuple[date, int]], title: str, days: int = 28) -> str:
+    """Columns for the last `days` days up to the latest active day: how many answers were saved each day."""
+    width, height, left, bottom = 520, 170, 34, 140
+    parts = [_title(title)]
+    if not counts:
+        parts.append(
+            f"<text x='{width / 2}' y='90' text-anchor='middle' {FONT}>Nothing saved yet</text>"
+        )
+        return _svg(width, height, title, parts)
+    by_day = dict(counts)
+    last = max(by_day)
+    span = [last - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+    top = max(by_day.get(day, 0) for day in span) or 1
+    step = (width - left - 10) / days
+    parts.append(
+        f"<line x1='{left}' y1='{bottom}' x2='{width - 10}' y2='{bottom}' stroke='{GRID}'/>"
+    )
+    parts.append(f"<text x='{left - 6}' y='34' text-anchor='end' {FONT}>{top}</text>")
+    for index, day in enumerate(span):
+        count = by_day.get(day, 0)
+        bar = (bottom - 30) * count / top
+        x = left + index * step
+        if count:
+            parts.append(
+                f"<rect x='{x + 1:.1f}' y='{bottom - bar:.1f}' width='{step - 2:.1f}' height='{bar:.1f}' "
+                f"fill='{TEAL}'><title>{day.isoformat()}: {count}</title></rect>"
+            )
+        if index % 7 == 0 or index == days - 1:
+            parts.append(
+                f"<text x='{x:.1f}' y='{bottom + 16}' {FONT}>{day.strftime('%d %b')}</text>"
+            )
+    return _svg(width, height, title, parts)
 
-    figure = _figure(height=2.6)
-    axes = figure.subplots()
-    if table.empty:
-        axes.text(0.5, 0.5, "Nothing saved yet", ha="center", va="center", transform=axes.transAxes)
-        axes.set_axis_off()
-    else:
-        axes.bar(table["day"], table["answers"], color=TEAL, width=0.8)
-        axes.set_ylabel("Answers saved")
-        first, last = table["day"].min(), table["day"].max()
-        if (last - first).days < 14:  # a few days would otherwise fill the chart with one fat bar
-            middle = first + (last - first) / 2
-            axes.set_xlim(middle - pd.Timedelta(days=7.5), middle + pd.Timedelta(days=7.5))
-        figure.autofmt_xdate()
-    axes.set_title("When you worked on the workbook", loc="left", fontsize=11)
-    return _png(figure)
+
+def _title(title: str) -> str:
+    return f"<text x='4' y='16' font-weight='600' {FONT}>{html.escape(title)}</text>"
 
 
-def _figure(height: float) -> Figure:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(7.5, height), dpi=110, layout="constrained")
-    return figure
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+def _svg(width: float, height: float, title: str, parts: list[str]) -> str:
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='100%' "
+        f"style='max-width:{width}px' role='img' aria-label='{html.escape(title, quote=True)}'>"
+        + "".join(parts)
+        + "</svg>"
+    )

@@ -1,20 +1,32 @@
-"""Progress through the guide as tables: how much of each section has answers, and activity by day."""
+"""Progress through the guide: how much of each section has answers, and how many answers per day."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from workbook.content import Guide, load_guide
 from workbook.store import Store
 
-if TYPE_CHECKING:
-    import pandas as pd
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """Items of one section with a current answer, out of all its items."""
+
+    section_id: str
+    label: str
+    answered: int
+    items: int
+
+    @property
+    def share(self) -> float:
+        """The answered share, from 0 to 1."""
+        return self.answered / self.items if self.items else 0.0
 
 
-def completion(store: Store, client_id: str, guide: Guide | None = None) -> pd.DataFrame:
+def completion(store: Store, client_id: str, guide: Guide | None = None) -> list[SectionProgress]:
     """Per section: items with a current answer (a ticked box, a rating, some text) out of all items."""
-    import pandas as pd
-
     guide = guide or load_guide()
     latest = store.latest(client_id)
     rows = []
@@ -26,31 +38,15 @@ def completion(store: Store, client_id: str, guide: Guide | None = None) -> pd.D
             if (a := latest.get((section.id, item.item_id))) is not None
             and a.value not in ("", "false")
         )
-        rows.append(
-            {
-                "section_id": section.id,
-                "section": section.short_title
-                if section.number is None
-                else f"Step {section.number}",
-                "answered": answered,
-                "items": len(items),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    frame["share"] = frame["answered"] / frame["items"]
-    return frame
+        label = section.short_title if section.number is None else f"Step {section.number}"
+        rows.append(SectionProgress(section.id, label, answered, len(items)))
+    return rows
 
 
-def activity(store: Store, client_id: str) -> pd.DataFrame:
-    """Answers saved per day (local calendar days), oldest first, with days of no activity left out."""
-    import pandas as pd
-
-    history = store.history_frame(client_id)
-    if history.empty:
-        return pd.DataFrame(
-            {"day": pd.Series(dtype="datetime64[ns]"), "answers": pd.Series(dtype="int64")}
-        )
+def activity(store: Store, client_id: str) -> list[tuple[date, int]]:
+    """Answers saved per local calendar day, oldest first (days without answers left out)."""
     # Python's astimezone() follows the computer's own time zone rules, summer time included.
-    days = history["saved_at"].map(lambda moment: moment.to_pydatetime().astimezone().date())
-    counts = pd.to_datetime(days).value_counts().sort_index()
-    return pd.DataFrame({"day": counts.index, "answers": counts.to_numpy()})
+    days = Counter(
+        datetime.fromisoformat(t).astimezone().date() for t in store.saved_times(client_id)
+    )
+    return sorted(days.items())

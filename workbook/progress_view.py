@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from workbook.content import Guide
-from workbook.plots import activity_png, completion_png
+from workbook.plots import bar_chart_svg, day_chart_svg
 from workbook.progress import activity, completion
 from workbook.store import Store
 
@@ -19,19 +19,17 @@ class ProgressView:
         done = completion(store, client_id, guide)
         days = activity(store, client_id)
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.section))}</td><td>{r.answered} of {r.items}</td></tr>"
-            for r in done.itertuples()
+            f"<tr><td>{html.escape(r.label)}</td><td>{r.answered} of {r.items}</td></tr>"
+            for r in done
         )
-        self.widget = widgets.VBox(
-            [
-                widgets.Image(
-                    value=completion_png(done), format="png", layout={"max_width": "100%"}
-                ),
-                widgets.Image(value=activity_png(days), format="png", layout={"max_width": "100%"}),
-                widgets.HTML(
-                    "<details><summary>The same as a table</summary><table class='wb-progress-table'>"
-                    f"<tr><th>Section</th><th>Items with an answer</th></tr>{rows}</table></details>"
-                ),
-            ]
+        charts = bar_chart_svg(
+            [r.label for r in done],
+            [r.share for r in done],
+            "How much of each section you have filled in",
+        ) + day_chart_svg(days, "When you worked on the workbook (answers saved per day)")
+        self.widget = widgets.HTML(
+            f"<div class='wb-charts'>{charts}</div>"
+            "<details><summary>The same as a table</summary><table class='wb-progress-table'>"
+            f"<tr><th>Section</th><th>Items with an answer</th></tr>{rows}</table></details>"
         )
         self.widget.add_class("wb-progress-page")

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from workbook import settings
 from workbook.autosave import Debouncer
 from workbook.content import Section
-from workbook.forms import Field, build_field, decode, empty_value, encode
+from workbook.forms import Field, Look, build_field, decode, empty_value, encode
 from workbook.live import Watcher
 from workbook.store import Answer, Store, new_answer
 
@@ -34,20 +34,24 @@ class StepForm:
         autosave_delay: float = 0.8,
         autosave_max_wait: float = 1.8,
         status: widgets.HTML | None = None,
+        look: Look | None = None,
     ) -> None:
         self.section = section
         self.store = store or Store()
         self.client_id = client_id or settings.client_id()
         self.session_id = session_id or settings.session_id()
-        self.fields: dict[str, Field] = {i.item_id: build_field(i) for i in section.form_items}
+        self.look = look or Look()
+        self.fields: dict[str, Field] = {
+            i.item_id: build_field(i, self.look) for i in section.form_items
+        }
         self._saved: dict[str, str] = {}
         self._lock = threading.Lock()
         self._restoring = False
         self.autosave = Debouncer(self.save, autosave_delay, autosave_max_wait)
-        self.status = status or widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.status = status or self.look.html("")
         self.status.add_class("wb-status")
         self.watcher: Watcher | None = None
-        self.save_button = widgets.Button(description="Save", icon="save", button_style="primary")
+        self.save_button = widgets.Button(description="Save", button_style="primary")
         self.save_button.add_class("wb-save")
         self.save_button.on_click(lambda _button: self.save())
         self.restore()
@@ -55,7 +59,7 @@ class StepForm:
             field.input.observe(self._changed, names="value")
         self.widget = widgets.VBox(
             [*self._exercise_boxes(), widgets.HBox([self.save_button, self.status])],
-            layout=widgets.Layout(width="100%", max_width="52em"),
+            layout=self.look.full_width,
         )
         self.widget.add_class("wb-form")
         atexit.register(_save_at_exit, weakref.ref(self))
@@ -166,9 +170,9 @@ class StepForm:
     def _exercise_boxes(self) -> list[widgets.Widget]:
         boxes: list[widgets.Widget] = []
         for exercise in self.section.exercises:
-            heading = widgets.HTML(f"<h3 class='wb-exercise'>{html.escape(exercise.prompt)}</h3>")
-            items = [self.fields[i.item_id].box for i in exercise.items]
-            box = widgets.VBox([heading, *items], layout=widgets.Layout(margin="0 0 1.2em 0"))
+            heading = self.look.html(f"<h3 class='wb-exercise'>{html.escape(exercise.prompt)}</h3>")
+            parts = [part for i in exercise.items for part in self.fields[i.item_id].parts]
+            box = widgets.VBox([heading, *parts], layout=self.look.full_width)
             box.add_class(f"wb-exercise-{exercise.kind}")
             boxes.append(box)
         return boxes

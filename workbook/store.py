@@ -168,6 +168,14 @@ class Store:
             count, newest = conn.execute(sql, params).fetchone()
         return int(count), newest
 
+    def saved_times(self, client_id: str) -> list[str]:
+        """When each of a client's answers was saved (UTC ISO-8601), oldest first."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT saved_at FROM answers WHERE client_id = ? ORDER BY saved_at", (client_id,)
+            )
+            return [r[0] for r in rows]
+
     def count(self) -> int:
         """How many rows the history holds."""
         with self.connect() as conn:
