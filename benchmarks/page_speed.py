@@ -37,11 +37,11 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]  # installed with ipykernel
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from workbook.app import voila_command
@@ -59,7 +59,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update",
 ]  # fmt: skip
 COLD_TARGET = 1.10  # every page at most 1.10x the cold one-button page
-WARM_TARGET = 1.00  # step pages under `workbook app`'s defaults faster than the cold one-button page
+WARM_TARGET = 1.00  # warm step pages faster than the cold one-button page
 LOAD_TIMEOUT_MS = 180_000
 
 # Recorded in every document before its own scripts run: the first frame with a rendered widget.
@@ -223,10 +223,8 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.kill()
         server.wait()
     for kernel in leftovers:
-        try:
+        with suppress(psutil.Error):
             kernel.kill()
-        except psutil.Error:
-            pass
 
 
 def wait_until_kernels_at_most(server: subprocess.Popen[bytes], count: int, timeout: float) -> int:
@@ -314,7 +312,9 @@ def measure_cold(
                 print(f"  note: {left} kernel(s) still running before {name}", file=sys.stderr)
             sample = load_once(context, port, name, "cold")
             results.samples.append(sample)
-            print(f"  cold  rep {repetition + 1}/{repeat}  {name:<22} {sample.first_widget:8.0f} ms")
+            print(
+                f"  cold  rep {repetition + 1}/{repeat}  {name:<22} {sample.first_widget:8.0f} ms"
+            )
 
 
 def measure_warm(
@@ -333,7 +333,9 @@ def measure_warm(
                     tab.wait_for_url(f"**/{name}.ipynb", wait_until="commit")
                 sample = read_sample(tab, name, "warm")
                 results.samples.append(sample)
-                print(f"  warm  walk {repetition + 1}/{repeat}  {name:<22} {sample.first_widget:8.0f} ms")
+                print(
+                    f"  warm  walk {repetition + 1}/{repeat}  {name:<22} {sample.first_widget:8.0f} ms"
+                )
                 time.sleep(read_seconds)  # reading; the pool warms the next page meanwhile
         finally:
             leave(tab)
@@ -390,6 +392,7 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         f"- Command: `{meta['command']}`",
         f"- Date: {meta['date']}",
         f"- Machine: {meta['machine']}",
+        f"- Code: {meta['code']}",
         f"- Cold: `voila_command(..., preheat=False)`, {meta['repeat']} loads per page in a new "
         f"tab, the one-button page interleaved (every {meta['every']} pages) and the order rotated "
         f"each repetition, {meta['pause']} s pause and no kernel left running before each load.",
@@ -466,7 +469,9 @@ def write_section(readme: Path, section: str) -> None:
         kept_before, kept_after = lines[:start], lines[end:]
     before = "\n".join(kept_before).rstrip("\n")
     after = "\n".join(kept_after)
-    readme.write_text(before + "\n\n" + section.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else ""))
+    readme.write_text(
+        before + "\n\n" + section.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else "")
+    )
 
 
 def print_table(results: Results, pages: list[str], walk: list[str]) -> None:
@@ -480,6 +485,18 @@ def print_table(results: Results, pages: list[str], walk: list[str]) -> None:
             f"{name:<22} {fmt_ms(cold):>9} {fmt_ratio(ratio(cold, reference)):>7} "
             f"{fmt_ratio(paired):>7} {fmt_ms(warm):>9} {fmt_ratio(ratio(warm, reference)):>7}"
         )
+
+
+def code_version() -> str:
+    """The commit measured, and whether the served code had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "workbook", "notebooks")
+    return f"{commit}" + (" with uncommitted changes in workbook/ or notebooks/" if dirty else "")
 
 
 def machine_note() -> str:
@@ -500,18 +517,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     names = [p.filename.removesuffix(".ipynb") for p in all_pages()]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="loads per page and walks (default 5)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="loads per page and walks (default 5)"
+    )
     parser.add_argument(
         "--pages", nargs="+", choices=names, default=names, metavar="PAGE",
         help="pages to measure, e.g. 00_start 02_step-01 (default: all)",
     )  # fmt: skip
-    parser.add_argument("--out", type=Path, default=README, help=f"README to write (default {README})")
-    parser.add_argument("--pause", type=float, default=2.0, help="seconds between cold loads (default 2)")
-    parser.add_argument("--read", type=float, default=4.0, help="reading seconds per warm page (default 4)")
+    parser.add_argument(
+        "--out", type=Path, default=README, help=f"README to write (default {README})"
+    )
+    parser.add_argument(
+        "--pause", type=float, default=2.0, help="seconds between cold loads (default 2)"
+    )
+    parser.add_argument(
+        "--read", type=float, default=4.0, help="reading seconds per warm page (default 4)"
+    )
     parser.add_argument(
         "--every", type=int, default=4, help="one-button load after every N pages (default 4)"
     )
-    parser.add_argument("--settle", type=float, default=10.0, help="seconds after warm start (default 10)")
+    parser.add_argument(
+        "--settle", type=float, default=10.0, help="seconds after warm start (default 10)"
+    )
     parser.add_argument("--json", type=Path, help="also write every sample to this JSON file")
     parser.add_argument("--skip-warm", action="store_true", help="measure the cold mode only")
     return parser.parse_args(argv)
@@ -520,13 +547,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Measure both modes and write the report."""
     args = parse_args(argv)
-    pages = [name for name in (p.filename.removesuffix(".ipynb") for p in all_pages()) if name in args.pages]
+    pages = [
+        name
+        for name in (p.filename.removesuffix(".ipynb") for p in all_pages())
+        if name in args.pages
+    ]
     walk = warm_walk(pages) if not args.skip_warm and any(map(is_step, pages)) else []
-    command = "python benchmarks/page_speed.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    command = "python benchmarks/page_speed.py " + shlex.join(
+        argv if argv is not None else sys.argv[1:]
+    )
     meta = {
         "command": command.strip(),
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine_note(),
+        "code": code_version(),
         "repeat": str(args.repeat),
         "every": str(args.every),
         "pause": f"{args.pause:g}",

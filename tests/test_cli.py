@@ -193,3 +193,34 @@ def test_notebooks_check_through_the_console_script(tmp_path: Path) -> None:
     done = run_workbook("notebooks", "--check", str(folder), db=tmp_path / "unused.sqlite3")
     assert done.returncode == 1
     assert "00_start.ipynb" in done.stdout
+
+
+def test_check_message_prints_flags_as_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json as json_module
+
+    from workbook.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("If you loved me you'd call. Answer me now."))
+    assert main(["check-message", "--json"]) == 0
+    flags = json_module.loads(capsys.readouterr().out)
+    assert {f["kind"] for f in flags} >= {"conditional_love", "pressure"}
+    for flag in flags:
+        assert {"kind", "start", "end", "message"} <= set(flag)
+        assert (
+            "If you loved me you'd call. Answer me now."[flag["start"] : flag["end"]]
+            == flag["text"]
+        )
+
+
+def test_check_message_encourages_a_calm_draft_via_the_console_script() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path as P
+
+    script = P(sys.executable).parent / "workbook"
+    done = subprocess.run([str(script), "check-message"], input="I understand why you were hurt.",
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert "Nothing here matches" in done.stdout and "reads words, not intent" in done.stdout

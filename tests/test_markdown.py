@@ -46,4 +46,4 @@ def test_frame_puts_quick_exit_first_and_links_neighbours() -> None:
 
 def test_contents_lists_every_section() -> None:
     contents = contents_markdown()
-    assert contents.count("\n- [") == len(all_pages()) - 1 == len(load_guide().sections) + 2
+    assert contents.count("\n- [") == len(all_pages()) - 1 == len(load_guide().sections) + 3

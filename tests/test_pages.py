@@ -10,7 +10,7 @@ def test_pages_follow_the_guide_order() -> None:
     assert pages[0].filename == "00_start.ipynb"
     assert pages[1].filename == "01_intro.ipynb"
     assert pages[2].filename == "02_step-01.ipynb" and pages[2].nav_title.startswith("Step 1: ")
-    assert [p.id for p in pages[-3:]] == ["final", "progress", "backup"]
+    assert [p.id for p in pages[-4:]] == ["final", "checkin", "progress", "backup"]
 
 
 def test_neighbours_at_the_ends_and_in_the_middle() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     notebooks.add_argument("--check", action="store_true", help="only report notebooks that differ")
     notebooks.set_defaults(run=_notebooks)
 
+    check = sub.add_parser("check-message", help="check a draft message (read from standard input)")
+    check.add_argument("--json", action="store_true", help="print the flags as a JSON list")
+    check.set_defaults(run=_check_message)
+
     from workbook import app
 
     app.add_parser(sub)
@@ -74,6 +79,24 @@ def _erase(args: argparse.Namespace) -> int:
         return 0
     removed = store.erase(client)
     print(f"Erased {removed} saved answer(s) from {store.path}.")
+    return 0
+
+
+def _check_message(args: argparse.Namespace) -> int:
+    from workbook.checks import check_message, encouragement, limits_note
+
+    draft = sys.stdin.read()
+    flags = check_message(draft)
+    if args.json:
+        print(json.dumps([f.to_dict() for f in flags], ensure_ascii=False, indent=1))
+        return 0
+    for flag in flags:
+        print(
+            f"[{flag.kind}] “{flag.text}”\n  Why: {flag.message}\n  Instead: {flag.alternative}\n"
+        )
+    if not flags:
+        print(encouragement())
+    print(limits_note())
     return 0
 
 

@@ -96,6 +96,7 @@ class Section:
     blocks: tuple[Block, ...]
     exercises: tuple[Exercise, ...]
     number: int | None = None
+    tools: tuple[str, ...] = ()
 
     @property
     def form_items(self) -> tuple[FormItem, ...]:
@@ -202,6 +203,7 @@ def _section(raw: dict[str, Any]) -> Section:
         short_title=raw["short_title"],
         blocks=blocks,
         exercises=exercises,
+        tools=tuple(raw.get("tools", ())),
     )
 
 

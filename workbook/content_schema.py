@@ -13,6 +13,10 @@ SECTION_KINDS = ("step", "section")
 EXERCISE_KINDS = ("check", "text", "rating", "choice")
 LIST_STYLES = ("bullet", "numbered", "arrow")
 SAFETY_TAGS = ("abuse", "control", "threat", "self_harm")
+TOOLS = (
+    "grounding-log", "message-checker", "apology-builder", "trust-tracker",
+    "conflict-log", "script-builder", "assessment",
+)  # fmt: skip
 
 # Block type -> (required fields, optional fields).
 BLOCK_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -25,7 +29,7 @@ BLOCK_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 SECTION_FIELDS = (
     frozenset({"id", "kind", "title", "short_title", "blocks", "exercises"}),
-    frozenset({"number"}),
+    frozenset({"number", "tools"}),
 )
 EXERCISE_FIELDS = (
     frozenset({"id", "kind", "prompt"}),
@@ -112,6 +116,8 @@ def _validate_section(section: dict[str, Any], where: str) -> None:
             raise SchemaProblem(f"{where} number", "a step needs a whole number from 1")
     elif "number" in section:
         raise SchemaProblem(f"{where} number", "only steps have a number")
+    for index, tool in enumerate(_expect_list(section.get("tools", []), f"{where} tools")):
+        _expect_choice(tool, TOOLS, f"{where} tools[{index}]")
     lists: dict[str, list[Any]] = {}
     block_ids: set[str] = set()
     for index, block in enumerate(_expect_list(section["blocks"], f"{where} blocks")):

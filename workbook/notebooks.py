@@ -48,6 +48,12 @@ def _markdown(source: str, cell_id: str) -> NotebookNode:
 
 
 TOOL_TEXT = {
+    "checkin": """\
+# Relationship satisfaction check-in
+
+Four short questions from the Couples Satisfaction Index (CSI-4). Answer them once per session, honestly
+and quickly; over time the chart shows how things are moving. It is a rough guide, not a verdict.
+""",
     "progress": """\
 # Your progress
 

@@ -58,6 +58,11 @@ class Frame:
         ]
         if settings.on_binder():
             parts.append(widgets.HTML(f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"))
+        from workbook.safety_view import SafetyPanel
+
+        self.safety = SafetyPanel(self.store, self.client_id, self.look, guide=self.guide)
+        self.safety.watch()
+        parts.append(self.safety.widget)
         self.widget = widgets.VBox(parts)
         self.widget.add_class("wb-live-frame")
         self.update_progress()
@@ -71,7 +76,7 @@ class Frame:
         done = sum(1 for s in self.guide.sections if s.id in answered)
         self.progress_bar.value = done
         self.progress_label.value = (
-            f"<span class='wb-progress-label'>{done} of {len(self.guide.sections)} sections "
+            f"<span class='wb-progress-label' style='white-space:nowrap'>{done} of {len(self.guide.sections)} sections "
             "have answers</span>"
         )
 
@@ -80,11 +85,15 @@ class Frame:
         """Show this section's exercises as a form that restores, saves and stays current."""
         from workbook.stepform import StepForm
 
-        form = StepForm(
-            self.guide.section(self.page_id), self.store, status=self.status, look=self.look
-        )
+        section = self.guide.section(self.page_id)
+        form = StepForm(section, self.store, status=self.status, look=self.look)
         form.watch()
         display(form.widget)
+        if section.tools:
+            from workbook.tools import Context, build_tools
+
+            context = Context(self.store, self.client_id, settings.session_id(), self.look, form)
+            display(widgets.VBox(build_tools(section.tools, context), layout=self.look.full_width))
 
     @guarded
     def start(self) -> None:
@@ -106,6 +115,13 @@ class Frame:
         from workbook.progress_view import ProgressView
 
         display(ProgressView(self.store, self.client_id, self.guide).widget)
+
+    @guarded
+    def checkin(self) -> None:
+        """Show the relationship satisfaction check-in for this session, and its scores over sessions."""
+        from workbook.csi import CsiView
+
+        display(CsiView(self.store, self.client_id, settings.session_id(), self.look).widget)
 
     @guarded
     def backup(self) -> None:

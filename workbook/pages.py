@@ -10,6 +10,7 @@ START_ID = "start"
 START_FILE = "00_start.ipynb"
 # Pages of the app itself, after the guide's sections: (id, file, title, navigation title).
 TOOL_PAGES = (
+    ("checkin", "checkin.ipynb", "Relationship satisfaction check-in", "Satisfaction check-in"),
     ("progress", "progress.ipynb", "Your progress", "Your progress"),
     ("backup", "backup.ipynb", "Download or restore your workbook", "Download or restore"),
 )

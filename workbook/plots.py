@@ -64,6 +64,51 @@ def day_chart_svg(counts: Sequence[tuple[date, int]], title: str, days: int = 28
     return _svg(width, height, title, parts)
 
 
+def line_chart_svg(
+    labels: Sequence[str],
+    values: Sequence[float],
+    title: str,
+    *,
+    maximum: float,
+    line_at: float | None = None,
+) -> str:
+    """Points joined by a line, one per label (e.g. sessions), on a scale from 0 to `maximum`."""
+    width, height, left, bottom, top = 520, 190, 34, 150, 30
+    parts = [_title(title)]
+    step = (width - left - 20) / max(len(values) - 1, 1)
+
+    def y(value: float) -> float:
+        return bottom - (bottom - top) * min(max(value, 0.0), maximum) / maximum
+
+    parts.append(
+        f"<line x1='{left}' y1='{bottom}' x2='{width - 10}' y2='{bottom}' stroke='{GRID}'/>"
+    )
+    parts.append(f"<text x='{left - 6}' y='{top + 4}' text-anchor='end' {FONT}>{maximum:g}</text>")
+    parts.append(f"<text x='{left - 6}' y='{bottom + 4}' text-anchor='end' {FONT}>0</text>")
+    if line_at is not None:
+        parts.append(
+            f"<line x1='{left}' y1='{y(line_at):.1f}' x2='{width - 10}' y2='{y(line_at):.1f}' "
+            f"stroke='#b35c00' stroke-dasharray='4 3'/>"
+            f"<text x='{width - 10}' y='{y(line_at) - 4:.1f}' text-anchor='end' {FONT}>{line_at:g}</text>"
+        )
+    points = [(left + 10 + i * step, y(v)) for i, v in enumerate(values)]
+    if len(points) > 1:
+        path = " ".join(f"{x:.1f},{py:.1f}" for x, py in points)
+        parts.append(f"<polyline points='{path}' fill='none' stroke='{TEAL}' stroke-width='2'/>")
+    for (x, py), label, value in zip(points, labels, values, strict=True):
+        parts.append(
+            f"<circle cx='{x:.1f}' cy='{py:.1f}' r='4' fill='{TEAL}'>"
+            f"<title>{html.escape(str(label))}: {value:g}</title></circle>"
+        )
+    for index in sorted({0, len(points) - 1}):
+        if points:
+            x, label = points[index][0], html.escape(str(labels[index]))
+            parts.append(
+                f"<text x='{x:.1f}' y='{bottom + 16}' text-anchor='middle' {FONT}>{label}</text>"
+            )
+    return _svg(width, height, title, parts)
+
+
 def _title(title: str) -> str:
     return f"<text x='4' y='16' font-weight='600' {FONT}>{html.escape(title)}</text>"
 

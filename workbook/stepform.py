@@ -109,8 +109,9 @@ class StepForm:
                 else:
                     field.input.value = decode(field.item, answer.value)
                     self._saved[item_id] = answer.value
-        if latest:
-            newest = max(a.saved_at for a in latest.values())
+        mine = [a for (_step, item_id), a in latest.items() if item_id in self.fields]
+        if mine:
+            newest = max(a.saved_at for a in mine)
             self._show(f"Last saved {_local_time(newest, with_date=True)}")
         else:
             self._show("Nothing saved yet. Your answers save automatically as you go.")

@@ -1,0 +1,126 @@
+"""Message checker quality: precision and recall per kind, and healthy drafts flagged, on labelled drafts.
+
+The tuning set was used while writing the rules; the held-out set was written independently and never
+used for tuning, so its numbers estimate how the checker does on drafts it has not seen.
+
+Usage: python benchmarks/checker_quality.py [--out benchmarks/README.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbook.checks import KINDS, kinds_found
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {
+    "tuning": ROOT / "tests" / "data" / "drafts_tuning.jsonl",
+    "held-out": ROOT / "tests" / "data" / "drafts_heldout.jsonl",
+}
+README = ROOT / "benchmarks" / "README.md"
+HEADING = "## Message checker quality"
+RECALL_TARGET, HEALTHY_FLAG_TARGET = 0.9, 0.1
+
+
+def evaluate(path: Path) -> dict[str, object]:
+    """Per-kind counts, precision and recall, and the share of healthy drafts with any flag."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    healthy = flagged = 0
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    for row in rows:
+        found, wanted = kinds_found(row["text"]), set(row["kinds"])
+        if not wanted:
+            healthy += 1
+            flagged += bool(found)
+        for kind in found & wanted:
+            tp[kind] += 1
+        for kind in found - wanted:
+            fp[kind] += 1
+        for kind in wanted - found:
+            fn[kind] += 1
+    per_kind = {
+        kind: {
+            "support": tp[kind] + fn[kind],
+            "precision": tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else None,
+            "recall": tp[kind] / (tp[kind] + fn[kind]) if tp[kind] + fn[kind] else None,
+        }
+        for kind in KINDS
+    }
+    return {
+        "drafts": len(rows),
+        "healthy": healthy,
+        "healthy_flagged": flagged / healthy,
+        "kinds": per_kind,
+    }
+
+
+def section(results: dict[str, dict[str, object]]) -> str:
+    """The README section, from the results."""
+    lines = [
+        HEADING,
+        "",
+        "Produced by `python benchmarks/checker_quality.py` on "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. The tuning set was used to write the rules; the held-out set "
+        "was written independently and never used for tuning. Targets (held-out): recall ≥ "
+        f"{RECALL_TARGET} for every kind, at most {HEALTHY_FLAG_TARGET:.0%} of healthy drafts flagged.",
+        "",
+        "| Kind | "
+        + " | ".join(f"{name} n | {name} precision | {name} recall" for name in results)
+        + " |",
+        "|---|" + "---:|---:|---:|" * len(results),
+    ]
+    for kind in KINDS:
+        cells = []
+        for result in results.values():
+            stats = result["kinds"][kind]  # type: ignore[index]
+            cells += [str(stats["support"]), _fmt(stats["precision"]), _fmt(stats["recall"])]
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    for name, result in results.items():
+        lines.append("")
+        lines.append(
+            f"- {name}: {result['drafts']} drafts, {result['healthy']} healthy, "
+            f"{result['healthy_flagged']:.1%} of healthy drafts flagged."  # type: ignore[str-format]
+        )
+    held = results["held-out"]
+    recalls = [s["recall"] for s in held["kinds"].values() if s["recall"] is not None]  # type: ignore[attr-defined]
+    ok = min(recalls) >= RECALL_TARGET and held["healthy_flagged"] <= HEALTHY_FLAG_TARGET  # type: ignore[operator]
+    lines += ["", f"**Held-out target: {'PASS' if ok else 'FAIL'}.**", ""]
+    return "\n".join(lines)
+
+
+def write_section(readme: Path, text: str) -> None:
+    """Replace (or add) this benchmark's section of the README, leaving the others as they are."""
+    current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
+    if HEADING in current:
+        before, rest = current.split(HEADING, 1)
+        after = rest[rest.find("\n## ") :] if "\n## " in rest else ""
+        current = before.rstrip("\n") + "\n\n" + text + after
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    readme.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def _fmt(value: object) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def main() -> None:
+    """Evaluate both sets, print the section and write it into the README."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=README)
+    args = parser.parse_args()
+    text = section({name: evaluate(path) for name, path in SETS.items()})
+    print(text)
+    write_section(args.out, text)
+
+
+if __name__ == "__main__":
+    main()
