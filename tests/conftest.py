@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,3 +17,15 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("WORKBOOK_CLIENT", raising=False)
     monkeypatch.delenv("WORKBOOK_SESSION", raising=False)
     return path
+
+
+@pytest.fixture(autouse=True)
+def background_work_runs_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages start some first looks on a thread so they draw sooner; unit tests run them inline."""
+
+    def inline(action: Callable[[], object]) -> threading.Thread:
+        action()
+        return threading.current_thread()
+
+    for module in ("safety_view", "draft_feedback", "apology", "scripts_builder", "checks"):
+        monkeypatch.setattr(f"workbook.{module}.run_soon", inline)

@@ -155,3 +155,13 @@ def test_a_failing_on_change_does_not_end_the_watching(
     value["v"] = 2
     assert calls.wait_for(2)
     assert watcher._thread.is_alive()
+
+
+def test_run_soon_runs_the_action_on_another_thread() -> None:
+    import threading
+
+    from workbook.live import run_soon
+
+    seen: list[threading.Thread] = []
+    run_soon(lambda: seen.append(threading.current_thread())).join(5)
+    assert seen and seen[0] is not threading.main_thread()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from workbook.checks import Flag, limits_note
 from workbook.content import ContentError, data_dir, load_guide, read_json
 from workbook.draft_feedback import check_draft, flags_html
 from workbook.forms import Look
+from workbook.live import run_soon
 from workbook.store import COLUMNS, Answer, Store, new_answer
 
 APOLOGY_FILE = "apology.json"
@@ -223,6 +225,7 @@ class ApologyBuilder:
             raise KeyError(f"the apology builder needs a text box for {', '.join(absent)}")
         self.review: ApologyReview = review_apology({})
         self.assembled = ""
+        self._lock = threading.Lock()  # the first update may run on a background thread
         self.review_html = self._html("wb-apology-review")
         self.preview = self._html("wb-apology-preview")
         self.status = self._html("wb-status")
@@ -240,7 +243,7 @@ class ApologyBuilder:
             layout=self.look.full_width,
         )
         self.widget.add_class("wb-apology")
-        self.update()
+        run_soon(self.update)
         self.show_versions()
         for box in self.inputs.values():
             box.observe(self._changed, names="value")
@@ -251,6 +254,10 @@ class ApologyBuilder:
 
     def update(self) -> None:
         """Review and assemble what the boxes hold now, and show both."""
+        with self._lock:  # reading the boxes inside: the last to run shows the latest text
+            self._update()
+
+    def _update(self) -> None:
         texts = self.texts()
         self.review = review_apology(texts)
         self.assembled = assemble(texts)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
+from workbook.live import run_soon
 
 CHECKS_FILE = "checks.json"
 KINDS = (
@@ -16,6 +18,7 @@ KINDS = (
     "stalking", "trauma_dump",
 )  # fmt: skip
 _WORD = re.compile(r"\S+")
+_LOAD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Rules:
 
 def check_message(text: str) -> list[Flag]:
     """Every flag for a draft, in reading order (an empty list means nothing the guide warns about)."""
+    if not text.strip():
+        return []
     rules = load_rules()
     flags: list[Flag] = []
     for kind, patterns in rules.patterns.items():
@@ -79,9 +84,19 @@ def limits_note() -> str:
     return load_rules().limits
 
 
-@cache
+def warm_up() -> None:
+    """Compile the rules in the background, so the first check while typing is quick."""
+    run_soon(load_rules)
+
+
 def load_rules() -> Rules:
-    """Load and validate the checker's rules (raises ContentError naming the problem)."""
+    """Load and validate the checker's rules, once per process (raises ContentError naming the problem)."""
+    with _LOAD_LOCK:
+        return _load_rules()
+
+
+@cache
+def _load_rules() -> Rules:
     path = data_dir() / CHECKS_FILE
     raw = read_json(path)
     try:

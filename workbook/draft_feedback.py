@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,13 +12,14 @@ import ipywidgets as widgets
 
 from workbook.checks import KINDS, Flag, check_message, encouragement, limits_note, load_rules
 from workbook.forms import Look
+from workbook.live import run_soon
 
 EMPTY_PROMPT = "Write your draft above. Notes on its wording appear here as you type; nothing is sent anywhere."
 SAFETY_LINE = "The help panel on this page lists people you can talk to right now."
 SAFETY_KIND = "self_harm_threat"
 DUMP_KIND = "trauma_dump"
 QUOTE_CHARS = 160  # longer flagged stretches are shortened when quoted
-ALTERNATIVE_LABEL = {SAFETY_KIND: "Before anything else:"}
+ALTERNATIVE_LABEL = {SAFETY_KIND: "What might help:"}
 DEFAULT_ALTERNATIVE_LABEL = "A calmer way to say it:"
 
 # Phone keyboards type ’ where the checker's patterns expect '. Same length, so spans still fit.
@@ -48,16 +50,18 @@ class IncrementalChecker:
         self.text = ""
         self.flags: list[Flag] = []
         self.full_checks = 0  # how often the whole text had to be checked (for tests and tuning)
+        self._lock = threading.Lock()  # a first check may run on a background thread
 
     def check(self, text: str) -> list[Flag]:
         """The flags of `text`, as check_draft(text) gives them."""
-        if text != self.text:
-            flags = None if len(text) < FULL_CHECK_BELOW else self._near_edit(text)
-            if flags is None:
-                flags = check_draft(text)
-                self.full_checks += 1
-            self.text, self.flags = text, flags
-        return list(self.flags)
+        with self._lock:
+            if text != self.text:
+                flags = None if len(text) < FULL_CHECK_BELOW else self._near_edit(text)
+                if flags is None:
+                    flags = check_draft(text)
+                    self.full_checks += 1
+                self.text, self.flags = text, flags
+            return list(self.flags)
 
     def _near_edit(self, new: str) -> list[Flag] | None:
         old = self.text
@@ -176,18 +180,21 @@ class DraftFeedback:
         self.look = look or Look()
         self.checker = IncrementalChecker()
         self.flags: list[Flag] = []
+        self._lock = threading.Lock()
         self.widget = self.look.html("")
         self.widget.add_class("wb-feedback")
-        self.update()
+        run_soon(self.update)
         textarea.observe(self._changed, names="value")
 
     def update(self) -> None:
         """Check the draft as it is now and show the result."""
-        text = str(self.textarea.value or "")
-        self.flags = self.checker.check(text)
-        value = render_feedback(text, self.flags)
-        if self.widget.value != value:
-            self.widget.value = value
+        # One at a time, reading the box inside the lock: the last to run shows the latest text.
+        with self._lock:
+            text = str(self.textarea.value or "")
+            self.flags = self.checker.check(text)
+            value = render_feedback(text, self.flags)
+            if self.widget.value != value:
+                self.widget.value = value
 
     def _changed(self, _change: dict[str, Any]) -> None:
         self.update()

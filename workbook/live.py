@@ -9,6 +9,14 @@ from collections.abc import Callable, Hashable
 log = logging.getLogger(__name__)
 
 
+def run_soon(action: Callable[[], object]) -> threading.Thread:
+    """Run `action` on a background thread, so a page can finish drawing while slow work (regex
+    compiling, scanning answers) happens; widget updates from there reach the page all the same."""
+    thread = threading.Thread(target=action, name="workbook-soon", daemon=True)
+    thread.start()
+    return thread
+
+
 class Watcher:
     """Call `on_change` whenever `probe()` returns something new, checking every `interval` seconds."""
 

@@ -12,7 +12,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from workbook.content import Guide, load_guide
 from workbook.forms import Look
-from workbook.live import Watcher
+from workbook.live import Watcher, run_soon
 from workbook.safety import (
     INTERNATIONAL,
     Country,
@@ -101,7 +101,7 @@ class SafetyPanel:
             layout=widgets.Layout(display="none", width="100%"),
         )
         self.widget.add_class("wb-safety")
-        self.refresh()
+        run_soon(self.refresh)  # shows within a moment; the page does not wait for the scan
 
     @property
     def visible(self) -> bool:

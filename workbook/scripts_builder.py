@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from workbook import settings
 from workbook.content import ContentError, data_dir, load_guide, read_json
 from workbook.draft_feedback import check_draft, render_feedback
 from workbook.forms import Look
+from workbook.live import run_soon
 from workbook.store import Answer, Store, new_answer
 
 TEMPLATES_FILE = "script_templates.json"
@@ -100,6 +102,7 @@ class ScriptBuilder:
         self.session_id = session_id or settings.session_id()
         self.look = look or Look()
         self.on_use = on_use
+        self._lock = threading.Lock()  # first updates may run on a background thread
         self.inputs: dict[str, dict[str, widgets.Text]] = {}
         self.previews: dict[str, widgets.HTML] = {}
         self.feedback: dict[str, widgets.HTML] = {}
@@ -120,11 +123,11 @@ class ScriptBuilder:
 
     def update(self, template_id: str) -> None:
         """Show the filled script and the notes on its wording."""
-        text = self.filled(template_id)
-        self.previews[
-            template_id
-        ].value = f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
-        self.feedback[template_id].value = render_feedback(text, check_draft(text))
+        with self._lock:  # reading the boxes inside: the last to run shows the latest words
+            text = self.filled(template_id)
+            preview = f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
+            self.previews[template_id].value = preview
+            self.feedback[template_id].value = render_feedback(text, check_draft(text))
 
     def use(self, template_id: str) -> Answer | None:
         """Save the filled script as the person's version of it; return the answer (None on failure)."""
@@ -184,7 +187,9 @@ class ScriptBuilder:
             self.feedback[template.id],
             widgets.HBox([button, self.statuses[template.id]]),
         ]
-        self.update(template.id)
+        run_soon(
+            lambda: self.update(template.id)
+        )  # the first check compiles rules: off the page's path
         box = widgets.VBox(parts, layout=self.look.full_width)
         box.add_class("wb-script")
         return box

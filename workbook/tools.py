@@ -36,14 +36,18 @@ def _log(log_id: str) -> Callable[[Context], widgets.Widget]:
 
 
 def _message_checker(ctx: Context) -> widgets.Widget:
+    from workbook.checks import warm_up
     from workbook.draft_feedback import DraftFeedback
 
+    warm_up()
     return DraftFeedback(ctx.form.fields["draft.message"].input, look=ctx.look).widget
 
 
 def _apology_builder(ctx: Context) -> widgets.Widget:
     from workbook.apology import ApologyBuilder
+    from workbook.checks import warm_up
 
+    warm_up()
     boxes = {
         i: f.input for i, f in ctx.form.fields.items() if isinstance(f.input, widgets.Textarea)
     }
