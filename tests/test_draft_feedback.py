@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import random
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -219,3 +221,25 @@ def test_typing_into_a_long_draft_rechecks_only_near_the_edit(
     assert fb.checker.full_checks == 1
     assert checked and max(checked) <= 4 * REACH + 1  # the work does not grow with the draft
     assert fb.flags == real(text)
+
+
+def test_a_first_check_on_a_background_thread_never_leaves_stale_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    threads: list[threading.Thread] = []
+
+    def background(action: Callable[[], object]) -> threading.Thread:
+        thread = threading.Thread(target=action)
+        thread.start()
+        threads.append(thread)
+        return thread
+
+    monkeypatch.setattr(draft_feedback, "run_soon", background)
+    text = _random_text(random.Random(11), 2000) + " You always do this"
+    for _ in range(5):
+        area = widgets.Textarea(value=text)
+        fb = DraftFeedback(area)
+        area.value = "I understand why you were hurt."  # typing while the first check runs
+        for thread in threads:
+            thread.join()
+        assert fb.flags == [] and html.escape(encouragement()) in fb.widget.value
