@@ -15,7 +15,15 @@ import ipywidgets as widgets
 
 from workbook import settings
 from workbook.checks import Flag, limits_note
-from workbook.content import ContentError, data_dir, load_guide, read_json
+from workbook.content import (
+    ContentError,
+    check_schema_version,
+    data_dir,
+    data_object,
+    data_text,
+    load_guide,
+    read_json,
+)
 from workbook.draft_feedback import check_draft, flags_html
 from workbook.forms import Look
 from workbook.live import run_soon
@@ -425,36 +433,26 @@ def load_apology() -> ApologySpec:
 
 def parse_apology(raw: Any, file: str = APOLOGY_FILE) -> ApologySpec:
     """Validate raw apology data and build the spec (raises ContentError on the first problem)."""
-    doc = _object(raw, file, "document")
-    version = doc.get("schema_version")
-    if type(version) is not int:
-        raise ContentError(file, "schema_version", "missing or not a whole number")
-    if version > SCHEMA_VERSION:
-        raise ContentError(
-            file,
-            "schema_version",
-            f"{version} is newer than this workbook reads ({SCHEMA_VERSION})",
-        )
-    if version < 1:
-        raise ContentError(file, "schema_version", f"{version} is not a known version")
-    step_id = _text(doc, "step_id", file, "step_id")
-    intro = _text(doc, "intro", file, "intro")
-    examples_raw = _object(doc.get("examples"), file, "examples")
+    doc = data_object(raw, file, "document")
+    check_schema_version(doc, file, SCHEMA_VERSION)
+    step_id = data_text(doc, "step_id", file, "step_id")
+    intro = data_text(doc, "intro", file, "intro")
+    examples_raw = data_object(doc.get("examples"), file, "examples")
     examples = {
-        k: _text(examples_raw, k, file, f"examples.{k}") for k in ("poor", "real", "difference")
+        k: data_text(examples_raw, k, file, f"examples.{k}") for k in ("poor", "real", "difference")
     }
     parts = tuple(
         _part(p, file, f"parts[{n}]", step_id) for n, p in enumerate(_list(doc, "parts", file))
     )
     _unique([p.id for p in parts], file, "parts", "id")
     _unique([p.item_id for p in parts], file, "parts", "item_id")
-    sorry_only = _pattern(_text(doc, "sorry_only", file, "sorry_only"), file, "sorry_only")
-    messages_raw = _object(doc.get("messages"), file, "messages")
+    sorry_only = _pattern(data_text(doc, "sorry_only", file, "sorry_only"), file, "sorry_only")
+    messages_raw = data_object(doc.get("messages"), file, "messages")
     if set(messages_raw) != MESSAGE_KEYS:
         missing = sorted(MESSAGE_KEYS - set(messages_raw))
         unknown = sorted(set(messages_raw) - MESSAGE_KEYS)
         raise ContentError(file, "messages", f"missing {missing}, unknown {unknown}")
-    messages = {k: _text(messages_raw, k, file, f"messages.{k}") for k in sorted(MESSAGE_KEYS)}
+    messages = {k: data_text(messages_raw, k, file, f"messages.{k}") for k in sorted(MESSAGE_KEYS)}
     rules = tuple(
         _rule(r, file, f"deflections[{n}]") for n, r in enumerate(_list(doc, "deflections", file))
     )
@@ -463,8 +461,8 @@ def parse_apology(raw: Any, file: str = APOLOGY_FILE) -> ApologySpec:
 
 
 def _part(raw: Any, file: str, where: str, step_id: str) -> Part:
-    obj = _object(raw, file, where)
-    item_id = _text(obj, "item_id", file, f"{where}.item_id")
+    obj = data_object(raw, file, where)
+    item_id = data_text(obj, "item_id", file, f"{where}.item_id")
     try:
         item = load_guide().form_item(step_id, item_id)
     except KeyError:
@@ -477,17 +475,17 @@ def _part(raw: Any, file: str, where: str, step_id: str) -> Part:
     if type(min_words) is not int or min_words < 1:
         raise ContentError(file, f"{where}.min_words", "must be a whole number of at least 1")
     return Part(
-        id=_text(obj, "id", file, f"{where}.id"),
+        id=data_text(obj, "id", file, f"{where}.id"),
         item_id=item_id,
-        title=_text(obj, "title", file, f"{where}.title"),
-        description=_text(obj, "description", file, f"{where}.description"),
-        example=_text(obj, "example", file, f"{where}.example"),
+        title=data_text(obj, "title", file, f"{where}.title"),
+        description=data_text(obj, "description", file, f"{where}.description"),
+        example=data_text(obj, "example", file, f"{where}.example"),
         min_words=min_words,
     )
 
 
 def _rule(raw: Any, file: str, where: str) -> DeflectionRule:
-    obj = _object(raw, file, where)
+    obj = data_object(raw, file, where)
     sources = _list(obj, "patterns", file, where)
     patterns = []
     for n, source in enumerate(sources):
@@ -495,17 +493,11 @@ def _rule(raw: Any, file: str, where: str) -> DeflectionRule:
             raise ContentError(file, f"{where}.patterns[{n}]", "must be a non-empty string")
         patterns.append(_pattern(source, file, f"{where}.patterns[{n}]"))
     return DeflectionRule(
-        id=_text(obj, "id", file, f"{where}.id"),
-        label=_text(obj, "label", file, f"{where}.label"),
+        id=data_text(obj, "id", file, f"{where}.id"),
+        label=data_text(obj, "label", file, f"{where}.label"),
         patterns=tuple(patterns),
-        why=_text(obj, "why", file, f"{where}.why"),
+        why=data_text(obj, "why", file, f"{where}.why"),
     )
-
-
-def _object(raw: Any, file: str, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ContentError(file, where, "must be an object")
-    return raw
 
 
 def _list(obj: dict[str, Any], key: str, file: str, where: str = "") -> list[Any]:
@@ -513,13 +505,6 @@ def _list(obj: dict[str, Any], key: str, file: str, where: str = "") -> list[Any
     name = f"{where}.{key}" if where else key
     if not isinstance(value, list) or not value:
         raise ContentError(file, name, "must be a non-empty list")
-    return value
-
-
-def _text(obj: dict[str, Any], key: str, file: str, where: str) -> str:
-    value = obj.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(file, where, "missing or not a non-empty string")
     return value
 
 

@@ -165,6 +165,35 @@ def read_json(path: Path) -> Any:
         raise ContentError(path.name, f"line {exc.lineno}", f"not valid JSON: {exc.msg}") from None
 
 
+def check_schema_version(doc: dict[str, Any], file: str, supported: int) -> int:
+    """The data file's schema version, if this workbook reads it (raises ContentError otherwise)."""
+    version = doc.get("schema_version")
+    if type(version) is not int:
+        raise ContentError(file, "schema_version", "missing or not a whole number")
+    if version > supported:
+        raise ContentError(
+            file, "schema_version", f"{version} is newer than this workbook reads ({supported})"
+        )
+    if version < 1:
+        raise ContentError(file, "schema_version", f"{version} is not a known version")
+    return version
+
+
+def data_object(raw: Any, file: str, where: str) -> dict[str, Any]:
+    """A JSON object from a data file, or a ContentError naming where it should be."""
+    if not isinstance(raw, dict):
+        raise ContentError(file, where, "must be an object")
+    return raw
+
+
+def data_text(obj: dict[str, Any], key: str, file: str, where: str) -> str:
+    """A non-empty string field of a data file's object, or a ContentError naming it."""
+    value = obj.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(file, where, "missing or not a non-empty string")
+    return value
+
+
 def parse_guide(raw: Any, file: str) -> Guide:
     """Validate raw guide data and build the Guide (raises ContentError on the first problem)."""
     doc = content_schema.validate_guide(raw, file)

@@ -14,7 +14,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbook import settings
-from workbook.content import ContentError, data_dir, load_guide, read_json
+from workbook.content import (
+    ContentError,
+    check_schema_version,
+    data_dir,
+    data_object,
+    data_text,
+    load_guide,
+    read_json,
+)
 from workbook.draft_feedback import check_draft, render_feedback
 from workbook.forms import Look
 from workbook.live import run_soon
@@ -222,21 +230,11 @@ def load_templates() -> Templates:
 
 def parse_templates(raw: Any, file: str = TEMPLATES_FILE) -> Templates:
     """Validate raw template data and build the templates (raises ContentError on the first problem)."""
-    doc = _object(raw, file, "document")
-    version = doc.get("schema_version")
-    if type(version) is not int:
-        raise ContentError(file, "schema_version", "missing or not a whole number")
-    if version > SCHEMA_VERSION:
-        raise ContentError(
-            file,
-            "schema_version",
-            f"{version} is newer than this workbook reads ({SCHEMA_VERSION})",
-        )
-    if version < 1:
-        raise ContentError(file, "schema_version", f"{version} is not a known version")
-    step_id = _text(doc, "step_id", file, "step_id")
-    exercise_id = _text(doc, "exercise_id", file, "exercise_id")
-    intro = _text(doc, "intro", file, "intro")
+    doc = data_object(raw, file, "document")
+    check_schema_version(doc, file, SCHEMA_VERSION)
+    step_id = data_text(doc, "step_id", file, "step_id")
+    exercise_id = data_text(doc, "exercise_id", file, "exercise_id")
+    intro = data_text(doc, "intro", file, "intro")
     raw_templates = doc.get("templates")
     if not isinstance(raw_templates, list) or not raw_templates:
         raise ContentError(file, "templates", "must be a non-empty list")
@@ -253,8 +251,8 @@ def parse_templates(raw: Any, file: str = TEMPLATES_FILE) -> Templates:
 
 
 def _template(raw: Any, file: str, where: str, step_id: str, exercise_id: str) -> ScriptTemplate:
-    obj = _object(raw, file, where)
-    template_id = _text(obj, "id", file, f"{where}.id")
+    obj = data_object(raw, file, where)
+    template_id = data_text(obj, "id", file, f"{where}.id")
     item_id = f"{exercise_id}.{template_id}"
     try:
         item = load_guide().form_item(step_id, item_id)
@@ -264,7 +262,7 @@ def _template(raw: Any, file: str, where: str, step_id: str, exercise_id: str) -
         ) from None
     if item.kind != ITEM_KIND:
         raise ContentError(file, f"{where}.id", f"{item_id} is a {item.kind} item, not text")
-    text = _text(obj, "text", file, f"{where}.text")
+    text = data_text(obj, "text", file, f"{where}.text")
     pieces = tuple(_BLANK.split(text))
     for literal in pieces[::2]:
         if "{" in literal or "}" in literal:
@@ -285,7 +283,7 @@ def _template(raw: Any, file: str, where: str, step_id: str, exercise_id: str) -
         )
     return ScriptTemplate(
         id=template_id,
-        label=_text(obj, "label", file, f"{where}.label"),
+        label=data_text(obj, "label", file, f"{where}.label"),
         text=text,
         blanks=blanks,
         pieces=pieces,
@@ -295,25 +293,12 @@ def _template(raw: Any, file: str, where: str, step_id: str, exercise_id: str) -
 
 
 def _blank(raw: Any, file: str, where: str) -> Blank:
-    obj = _object(raw, file, where)
-    name = _text(obj, "name", file, f"{where}.name")
+    obj = data_object(raw, file, where)
+    name = data_text(obj, "name", file, f"{where}.name")
     if not _NAME.fullmatch(name):
         raise ContentError(file, f"{where}.name", f"{name!r}: use lower-case words and spaces")
     return Blank(
         name=name,
-        prompt=_text(obj, "prompt", file, f"{where}.prompt"),
-        guide_words=_text(obj, "guide_words", file, f"{where}.guide_words"),
+        prompt=data_text(obj, "prompt", file, f"{where}.prompt"),
+        guide_words=data_text(obj, "guide_words", file, f"{where}.guide_words"),
     )
-
-
-def _object(raw: Any, file: str, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ContentError(file, where, "must be an object")
-    return raw
-
-
-def _text(obj: dict[str, Any], key: str, file: str, where: str) -> str:
-    value = obj.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(file, where, "missing or not a non-empty string")
-    return value
