@@ -215,12 +215,12 @@ def test_backup_download_then_restore_into_an_empty_store(
 
 def test_progress_page_shows_two_charts_and_a_table(browsing: Browsing) -> None:
     page = browsing.open("progress.ipynb", ready=".wb-progress-page")
-    images = page.locator(".wb-progress-page img")
-    assert images.count() == 2
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.wb-progress-page img')]"
-        ".every(i => i.complete && i.naturalWidth > 0)"
-    )
+    charts = page.locator(".wb-progress-page svg[role=img]")
+    assert charts.count() == 2
+    for index in range(2):
+        box = charts.nth(index).bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 50
+    assert charts.first.get_attribute("aria-label") == "How much of each section you have filled in"
     page.locator(".wb-progress-page details summary").click()
     table = page.locator(".wb-progress-page table.wb-progress-table")
     assert table.is_visible()
