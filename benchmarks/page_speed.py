@@ -43,6 +43,7 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]  # installed with ipykernel
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from workbook.app import voila_command
 from workbook.pages import all_pages
@@ -116,6 +117,11 @@ class Results:
     """All samples of a run, grouped by mode and page."""
 
     samples: list[Sample] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (mode, page) without a widget
+
+    def failed(self, mode: str, page: str) -> int:
+        """How many loads of a page showed no widget in time."""
+        return self.failures.count((mode, page))
 
     def times(self, mode: str, page: str, what: str = "first_widget") -> list[float]:
         """The values of one timing for one page in one mode."""
@@ -258,18 +264,36 @@ def read_sample(tab: Page, name: str, mode: str) -> Sample:
     )
 
 
+def explain_failure(tab: Page, name: str, log: Path | None, error: Exception) -> None:
+    """Say why a page showed no widget: the error, the page's visible text, the server log's end."""
+    print(f"  FAILED {name}: {str(error).splitlines()[0]}", file=sys.stderr)
+    try:
+        text = tab.evaluate("document.body ? document.body.innerText : ''")
+        print(f"    page text: {' '.join(text.split())[:400]!r}", file=sys.stderr)
+    except PlaywrightError:
+        pass
+    if log is not None and log.exists():
+        tail = log.read_text(errors="replace").splitlines()[-15:]
+        print("    server log:\n      " + "\n      ".join(tail), file=sys.stderr)
+
+
 def leave(tab: Page) -> None:
     """Navigate away so the page's kernel-shutdown beacon fires, then close the tab."""
     tab.goto("about:blank")
     tab.close()
 
 
-def load_once(context: BrowserContext, port: int, name: str, mode: str) -> Sample:
-    """Open a page in a new tab, measure it, leave it."""
+def load_once(
+    context: BrowserContext, port: int, name: str, mode: str, log: Path | None = None
+) -> Sample | None:
+    """Open a page in a new tab, measure it, leave it; None (explained) if no widget showed."""
     tab = context.new_page()
     try:
         tab.goto(page_url(port, name), wait_until="commit", timeout=LOAD_TIMEOUT_MS)
         return read_sample(tab, name, mode)
+    except PlaywrightError as error:
+        explain_failure(tab, name, log, error)
+        return None
     finally:
         leave(tab)
 
@@ -298,11 +322,11 @@ def cold_order(pages: list[str], repetition: int, every: int) -> list[str]:
 
 def measure_cold(
     context: BrowserContext, server: subprocess.Popen[bytes], port: int, pages: list[str],
-    repeat: int, pause: float, every: int, results: Results,
+    repeat: int, pause: float, every: int, results: Results, log: Path,
 ) -> None:  # fmt: skip
     """Load every page `repeat` times on a server without preheated kernels."""
     for name in [REFERENCE, pages[0]]:  # warm the browser cache and the disk cache; not counted
-        load_once(context, port, name, "warm-up")
+        load_once(context, port, name, "warm-up", log)
         time.sleep(pause)
     for repetition in range(repeat):
         for name in cold_order(pages, repetition, every):
@@ -310,7 +334,10 @@ def measure_cold(
             left = wait_until_kernels_at_most(server, 0, timeout=30)
             if left:
                 print(f"  note: {left} kernel(s) still running before {name}", file=sys.stderr)
-            sample = load_once(context, port, name, "cold")
+            sample = load_once(context, port, name, "cold", log)
+            if sample is None:
+                results.failures.append(("cold", name))
+                continue
             results.samples.append(sample)
             print(
                 f"  cold  rep {repetition + 1}/{repeat}  {name:<22} {sample.first_widget:8.0f} ms"
@@ -319,11 +346,15 @@ def measure_cold(
 
 def measure_warm(
     context: BrowserContext, port: int, walk: list[str], repeat: int, read_seconds: float,
-    results: Results,
+    results: Results, log: Path | None = None,
 ) -> None:  # fmt: skip
-    """Click through the walk `repeat` times like a reader, on a server with `workbook app`'s defaults."""
+    """Click through the walk `repeat` times like a reader, on a server with `workbook app`'s defaults.
+
+    A page that shows no widget in time ends that walk (it is counted as failed).
+    """
     for repetition in range(repeat):
         tab = context.new_page()
+        name = walk[0]
         try:
             tab.goto(page_url(port, walk[0]), wait_until="commit", timeout=LOAD_TIMEOUT_MS)
             for index, name in enumerate(walk):
@@ -337,6 +368,9 @@ def measure_warm(
                     f"  warm  walk {repetition + 1}/{repeat}  {name:<22} {sample.first_widget:8.0f} ms"
                 )
                 time.sleep(read_seconds)  # reading; the pool warms the next page meanwhile
+        except PlaywrightError as error:
+            explain_failure(tab, name, log, error)
+            results.failures.append(("warm", name))
         finally:
             leave(tab)
         time.sleep(read_seconds)
@@ -406,22 +440,25 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         f"- Load average at the end: {meta.get('load_end', '?')}.",
         "",
         f"One-button page, cold: **{fmt_ms(reference)} ms** "
-        f"(n={len(results.times('cold', REFERENCE))}, response end "
+        f"(n={len(results.times('cold', REFERENCE))}, failed {results.failed('cold', REFERENCE)}, "
+        "response end "
         f"{fmt_ms(results.median('cold', REFERENCE, 'response_end'))} ms).",
         "",
         f"### Cold kernel (target: every page ≤ {COLD_TARGET:.2f}× the one-button page)",
         "",
-        "| Page | n | Median first widget (ms) | Response end (ms) | Ratio | Target | Paired ratio |",
-        "|---|---:|---:|---:|---:|---|---:|",
+        "| Page | n | Failed | Median first widget (ms) | Response end (ms) | Ratio | Target "
+        "| Paired ratio |",
+        "|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     cold_pass = True
     for name in pages:
         median = results.median("cold", name)
         r = ratio(median, reference)
-        ok = r is not None and r <= COLD_TARGET
+        ok = r is not None and r <= COLD_TARGET and not results.failed("cold", name)
         cold_pass &= ok
         lines.append(
-            f"| {name} | {len(results.times('cold', name))} | {fmt_ms(median)} | "
+            f"| {name} | {len(results.times('cold', name))} | {results.failed('cold', name)} | "
+            f"{fmt_ms(median)} | "
             f"{fmt_ms(results.median('cold', name, 'response_end'))} | {fmt_ratio(r)} | "
             f"{verdict(ok)} | {fmt_ratio(results.paired_ratio(name))} |"
         )
@@ -430,21 +467,22 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         f"### `workbook app` defaults, clicking through (target: step pages < "
         f"{WARM_TARGET:.2f}× the cold one-button page)",
         "",
-        "| Page | n | Median first widget (ms) | Response end (ms) | Ratio | Target |",
-        "|---|---:|---:|---:|---:|---|",
+        "| Page | n | Failed | Median first widget (ms) | Response end (ms) | Ratio | Target |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     warm_pass = True
     for name in walk:
         median = results.median("warm", name)
         r = ratio(median, reference)
         if is_step(name) and name in pages:
-            ok = r is not None and r < WARM_TARGET
+            ok = r is not None and r < WARM_TARGET and not results.failed("warm", name)
             warm_pass &= ok
             target = verdict(ok)
         else:
             target = "(not a step page)"
         lines.append(
-            f"| {name} | {len(results.times('warm', name))} | {fmt_ms(median)} | "
+            f"| {name} | {len(results.times('warm', name))} | {results.failed('warm', name)} | "
+            f"{fmt_ms(median)} | "
             f"{fmt_ms(results.median('warm', name, 'response_end'))} | {fmt_ratio(r)} | {target} |"
         )
     lines += [
@@ -577,15 +615,17 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = new_context(browser)
             print(f"cold: {len(pages)} pages x {args.repeat}, port {port}")
-            with running_server(folder, port, False, env, work / "cold.log") as server:
+            cold_log, warm_log = work / "cold.log", work / "warm.log"
+            with running_server(folder, port, False, env, cold_log) as server:
                 measure_cold(
-                    context, server, port, pages, args.repeat, args.pause, args.every, results
-                )
+                    context, server, port, pages, args.repeat, args.pause, args.every, results,
+                    cold_log,
+                )  # fmt: skip
             if walk:
                 print(f"warm: walk {' -> '.join(walk)} x {args.repeat}")
-                with running_server(folder, port, True, env, work / "warm.log"):
+                with running_server(folder, port, True, env, warm_log):
                     time.sleep(args.settle)  # the start page's pooled kernel runs its notebook
-                    measure_warm(context, port, walk, args.repeat, args.read, results)
+                    measure_warm(context, port, walk, args.repeat, args.read, results, warm_log)
             browser.close()
     meta["load_end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print_table(results, pages, walk)
