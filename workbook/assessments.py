@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workbook.content import Guide, load_guide
@@ -51,8 +52,14 @@ class Summary:
 
 def summarize(store: Store, client_id: str, guide: Guide | None = None) -> Summary:
     """Tally each assessment from the person's latest answers."""
+    return summarize_answers(store.latest(client_id), guide)
+
+
+def summarize_answers(
+    latest: Mapping[tuple[str, str], Answer], guide: Guide | None = None
+) -> Summary:
+    """Tally each assessment from latest answers keyed by (step_id, item_id)."""
     guide = guide or load_guide()
-    latest = store.latest(client_id)
     return Summary(
         worth=_ratings(guide, latest, *WORTH, "Signs worth fighting for"),
         harm=_ticks(guide, latest, *HARM, "Signs of harm to your well-being"),
@@ -87,7 +94,7 @@ def summary_html(summary: Summary) -> str:
 
 
 def _ratings(
-    guide: Guide, latest: dict[tuple[str, str], Answer], step: str, exercise: str, title: str
+    guide: Guide, latest: Mapping[tuple[str, str], Answer], step: str, exercise: str, title: str
 ) -> Tally:
     items = [i for i in guide.section(step).form_items if i.item_id.startswith(f"{exercise}.")]
     score = 0.0
@@ -105,7 +112,7 @@ def _ratings(
 
 
 def _ticks(
-    guide: Guide, latest: dict[tuple[str, str], Answer], step: str, exercise: str, title: str
+    guide: Guide, latest: Mapping[tuple[str, str], Answer], step: str, exercise: str, title: str
 ) -> Tally:
     items = [i for i in guide.section(step).form_items if i.item_id.startswith(f"{exercise}.")]
     ticked = tuple(

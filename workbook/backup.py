@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from workbook import __version__
+from workbook.selection import Selection
 from workbook.settings import validate_id
 from workbook.store import COLUMNS, Answer, Store, now_utc
 
 FORMAT = "repair-workbook-backup"
 FORMAT_VERSION = 1
+DEIDENTIFIED_FORMAT = "repair-workbook-deidentified-export"
 MAX_BYTES = 200 * 1024 * 1024
 _TEXT_LIMITS = {"step_id": 100, "item_id": 200, "kind": 40}
 
@@ -31,15 +33,16 @@ class ImportResult:
     already_present: int
 
 
-def backup_document(store: Store, client_id: str | None = None) -> dict[str, Any]:
-    """The backup as a JSON-ready dict: every saved answer (or one client's), oldest first."""
+def backup_document(
+    store: Store, client_id: str | None = None, *, selection: Selection | None = None
+) -> dict[str, Any]:
+    """The backup as a JSON-ready dict: every saved answer (or one client's, or a selection), oldest first."""
+    if selection is None:
+        selection = Selection((client_id,) if client_id is not None else ())
+    where, params = selection.where()
     with store.connect() as conn:
-        sql = f"SELECT {', '.join(COLUMNS)} FROM answers"
-        params: tuple[str, ...] = ()
-        if client_id is not None:
-            sql += " WHERE client_id = ?"
-            params = (client_id,)
-        rows = conn.execute(sql + " ORDER BY saved_at, rowid", params).fetchall()
+        sql = f"SELECT {', '.join(COLUMNS)} FROM answers{where} ORDER BY saved_at, rowid"
+        rows = conn.execute(sql, params).fetchall()
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -80,6 +83,11 @@ def read_backup(data: bytes) -> list[Answer]:
         raise BackupError(
             "This is not a Repair Workbook backup: its structure cannot be read."
         ) from None
+    if isinstance(doc, dict) and doc.get("format") == DEIDENTIFIED_FORMAT:
+        raise BackupError(
+            "This is a de-identified export: its ids and dates were removed on purpose, "
+            "so it cannot be restored into a workbook."
+        )
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise BackupError("This is not a Repair Workbook backup (it is some other JSON file).")
     version = doc.get("format_version")
@@ -96,9 +104,21 @@ def read_backup(data: bytes) -> list[Answer]:
     return [_answer(row, number) for number, row in enumerate(rows, start=1)]
 
 
-def restore(store: Store, data: bytes) -> ImportResult:
-    """Merge a backup into the store: all of it or nothing; answers already present are skipped."""
+def restore(store: Store, data: bytes, *, as_client: str | None = None) -> ImportResult:
+    """Merge a backup into the store (all or nothing; answers already present are skipped).
+
+    `as_client` files one person's backup under the id the counselor uses for them.
+    """
     answers = read_backup(data)
+    if as_client is not None:
+        validate_id(as_client, "client id")
+        found = sorted({a.client_id for a in answers})
+        if len(found) > 1:
+            raise BackupError(
+                f"This backup holds answers of {len(found)} people ({', '.join(found[:5])}), so it "
+                "cannot all be filed under one client id. Import it without --as-client."
+            )
+        answers = [replace(a, client_id=as_client) for a in answers]
     added = store.append(answers)
     return ImportResult(added=added, already_present=len(answers) - added)
 

@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from workbook import settings
+from workbook.export import FORMATS
 from workbook.store import Store, StoreError
 
 
@@ -45,6 +47,43 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-message", help="check a draft message (read from standard input)")
     check.add_argument("--json", action="store_true", help="print the flags as a JSON list")
     check.set_defaults(run=_check_message)
+
+    clients = sub.add_parser(
+        "clients", help="list the people in the answers file and their sessions"
+    )
+    clients.set_defaults(run=_clients)
+
+    importer = sub.add_parser("import", help="add a workbook backup (JSON) to the answers file")
+    importer.add_argument("file", type=Path, help="a backup downloaded from the workbook")
+    importer.add_argument(
+        "--as-client",
+        metavar="ID",
+        help="file the answers under this client id (one person's backup)",
+    )
+    importer.set_defaults(run=_import)
+
+    export = sub.add_parser("export", help="export answers as CSV, Excel, JSON or an HTML report")
+    export.add_argument("--format", required=True, choices=FORMATS)
+    export.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE",
+        help="the file to write (or an existing folder: one file per client)",
+    )  # fmt: skip
+    export.add_argument("--client", action="append", default=[], metavar="ID")
+    export.add_argument("--session", action="append", default=[], metavar="ID")
+    export.add_argument("--step", metavar="ID", help="only this step or section, e.g. step-04")
+    export.add_argument(
+        "--since", metavar="DATE", type=_date, help="answers saved on or after YYYY-MM-DD"
+    )
+    export.add_argument(
+        "--deidentify", action="store_true",
+        help="random pseudonyms, days since the first session instead of dates, free text left out",
+    )  # fmt: skip
+    export.add_argument(
+        "--keep-text",
+        action="store_true",
+        help="with --deidentify: keep free text (it may name people)",
+    )
+    export.set_defaults(run=_export)
 
     from workbook import app
 
@@ -111,3 +150,76 @@ def _notebooks(args: argparse.Namespace) -> int:
     for name in write_notebooks(args.folder):
         print(f"wrote {args.folder / name}")
     return 0
+
+
+def _clients(_args: argparse.Namespace) -> int:
+    from workbook.sessions import list_sessions
+
+    store = Store()
+    if not store.path.exists():
+        print(f"No answers yet: {store.path} does not exist.")
+        return 0
+    sessions = list_sessions(store)
+    if not sessions:
+        print(f"No answers yet in {store.path}.")
+    for client in sorted({s.client_id for s in sessions}):
+        own = [s for s in sessions if s.client_id == client]
+        print(f"{client}: {len(own)} session(s), {sum(s.answers for s in own)} saved answer(s)")
+        for session in own:
+            print(f"  {session.label}: {session.answers} answer(s)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from workbook.backup import BackupError, restore
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"workbook: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    try:
+        result = restore(Store(), data, as_client=args.as_client)
+    except BackupError as exc:
+        print(
+            f"workbook: {args.file} was not imported. {exc} Nothing was changed.", file=sys.stderr
+        )
+        return 1
+    print(
+        f"Imported {args.file}: {result.added} answer(s) added, "
+        f"{result.already_present} already present."
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from workbook.export import ExportError, ExportRequest, export
+    from workbook.selection import Selection
+
+    if args.keep_text and not args.deidentify:
+        print("workbook: --keep-text only applies with --deidentify.", file=sys.stderr)
+        return 2
+    store = Store()
+    if not store.path.exists():
+        print(f"workbook: nothing to export: {store.path} does not exist.", file=sys.stderr)
+        return 1
+    request = ExportRequest(
+        Selection(tuple(args.client), tuple(args.session), args.step, args.since),
+        deidentify=args.deidentify,
+        keep_text=args.keep_text,
+    )
+    try:
+        written = export(store, args.format, args.output, request)
+    except (ExportError, OSError) as exc:
+        print(f"workbook: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None

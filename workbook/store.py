@@ -17,7 +17,7 @@ from workbook import settings
 if TYPE_CHECKING:
     import pandas as pd
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 COLUMNS = (
     "entry_id", "client_id", "session_id", "step_id", "item_id",
     "kind", "prompt", "value", "value_num", "saved_at",
@@ -48,6 +48,17 @@ FROM (
     FROM answers
 )
 WHERE newest = 1;
+"""
+
+# Format 2: sessions numbered and dated per client, and an index to select them quickly.
+_SESSIONS = """
+CREATE INDEX answers_by_session ON answers (client_id, session_id, saved_at);
+CREATE VIEW sessions AS
+SELECT client_id, session_id,
+    ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY MIN(saved_at), session_id) AS number,
+    MIN(saved_at) AS started_at, MAX(saved_at) AS last_saved_at, COUNT(*) AS answers
+FROM answers
+GROUP BY client_id, session_id;
 """
 
 
@@ -245,7 +256,7 @@ class Store:
             version, tables = self._inspect(conn)  # again: another process may have set it up
             self._refuse_if_unusable(version, tables)
             if not tables:
-                _run_script(conn, _CREATE)
+                _run_script(conn, _CREATE + _SESSIONS)
                 conn.execute(f"PRAGMA user_version = {STORE_FORMAT}")
             else:
                 _upgrade(conn, version)
@@ -295,7 +306,7 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 
 # Upgrade steps between store formats: format N -> N + 1, run inside one transaction.
-_UPGRADES: dict[int, str] = {}
+_UPGRADES: dict[int, str] = {1: _SESSIONS}
 
 
 def _upgrade(conn: sqlite3.Connection, version: int) -> None:
