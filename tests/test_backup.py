@@ -253,7 +253,9 @@ def _refusals() -> list[tuple[str, bytes, str]]:
         ("unsafe-session-id", document([row(session_id="a/b")]), "session id"),
         ("value-num-string", document([row(value_num="3")]), "value_num should be a number"),
         ("value-num-bool", document([row(value_num=True)]), "value_num should be a number"),
-        ("empty-step-id", document([row(step_id="")]), "step_id should be 1 to"),
+        ("empty-step-id", document([row(step_id="")]), "step_id '' is not allowed"),
+        ("formula-item-id", document([row(item_id="=cmd|x")]), "item_id '=cmd|x' is not allowed"),
+        ("quoted-kind", document([row(kind='te"xt')]), "kind 'te\"xt' is not allowed"),
     ]  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -445,3 +447,26 @@ def test_erase_all_removes_every_text(db: Path) -> None:
         assert bytes_contain(db, secret) == [], secret
     # The store still works afterwards.
     assert s.append([answer("i1")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("entry_id", "not-a-uuid"),
+        ("client_id", "=cmd"),
+        ("session_id", "a,b"),
+        ("step_id", 'say "hi"'),
+        ("item_id", "line\nbreak"),
+        ("kind", ""),
+        ("saved_at", "2024-05-01 10:00"),
+    ],
+)
+def test_rows_with_unsafe_ids_are_refused_and_nothing_is_added(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    s = Store(tmp_path / "a.sqlite3")
+    good = answer("ok")
+    bad = dataclasses.replace(good, **{"entry_id": str(uuid.uuid4()), field: value})
+    with pytest.raises(ValueError, match=r"cannot be stored|not UTC"):
+        s.append([good, bad])
+    assert s.count() == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 from workbook import __version__
 from workbook.selection import Selection
-from workbook.settings import validate_id
+from workbook.settings import validate_id, validate_key
 from workbook.store import COLUMNS, Answer, Store, now_utc
 
 FORMAT = "repair-workbook-backup"
@@ -148,8 +148,10 @@ def _answer(row: Any, number: int) -> Answer:
     except ValueError as exc:
         raise BackupError(f"{where}: {exc}.") from None
     for column, limit in _TEXT_LIMITS.items():
-        if not 0 < len(row[column]) <= limit:
-            raise BackupError(f"{where}: {column} should be 1 to {limit} characters.")
+        try:
+            validate_key(row[column], column, limit)
+        except ValueError as exc:
+            raise BackupError(f"{where}: {exc}.") from None
     return Answer(
         **{c: row[c] for c in COLUMNS if c not in ("value_num", "saved_at")},
         value_num=_number(row["value_num"], where),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -94,20 +93,6 @@ def dictionary_rows(
     return [tuple(cell_text(v) for v in row) for row in rows] if spreadsheet else rows
 
 
-def write_csv(store: Store, request: ExportRequest, answers: IO[str], dictionary: IO[str]) -> int:
-    """Write the answers table and its data dictionary as two CSV files; return the answer rows written."""
-    writer = csv.writer(answers, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    counter = _Counter(
-        answer_rows(store, request, spreadsheet=True, deidentifier=request.deidentifier(store))
-    )
-    writer.writerows(counter)
-    dict_writer = csv.writer(dictionary, lineterminator="\n")
-    dict_writer.writerow(DICTIONARY_COLUMNS)
-    dict_writer.writerows(dictionary_rows(store, request, spreadsheet=True))
-    return counter.count
-
-
 def json_document(store: Store, request: ExportRequest) -> dict[str, Any]:
     """A full, versioned backup `workbook import` reads back; de-identified: a table that cannot be imported."""
     dictionary = [
@@ -137,6 +122,8 @@ def export_files(store: Store, fmt: str, request: ExportRequest, stem: str) -> d
     _check(store, fmt, request)
     stem = safe_filename(stem)
     if fmt == "csv":
+        from workbook.export_csv import write_csv
+
         answers, dictionary = io.StringIO(), io.StringIO()
         write_csv(store, request, answers, dictionary)
         return {
@@ -176,6 +163,8 @@ def export(store: Store, fmt: str, target: Path, request: ExportRequest) -> list
     if target.suffix.lower() != f".{fmt}":
         target = target.with_name(f"{target.name}.{fmt}")
     if fmt == "csv":
+        from workbook.export_csv import write_csv
+
         dictionary_path = target.with_name(f"{target.stem}-dictionary.csv")
         with (
             _AtomicFile(target, "w", encoding="utf-8-sig", newline="") as answers,
@@ -211,18 +200,6 @@ def _check(store: Store, fmt: str, request: ExportRequest) -> None:
 
 def _rest(selection: Selection) -> tuple[Any, ...]:
     return (selection.session_ids, selection.step_id, selection.since)
-
-
-class _Counter:
-    """Passes rows through while counting them."""
-
-    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
-        self.rows, self.count = rows, 0
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        for row in self.rows:
-            self.count += 1
-            yield row
 
 
 class _AtomicFile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 import uuid
@@ -135,7 +136,7 @@ class Store:
 
     def append(self, answers: Iterable[Answer]) -> int:
         """Add answers to the history (already-present entry ids are skipped); return rows added."""
-        rows = [astuple(a) for a in answers]
+        rows = [_checked(astuple(a)) for a in answers]
         if not rows:
             return 0
         with self.connect() as conn:
@@ -314,6 +315,23 @@ def _upgrade(conn: sqlite3.Connection, version: int) -> None:
         _run_script(conn, _UPGRADES[version])
         version += 1
         conn.execute(f"PRAGMA user_version = {version}")
+
+
+# Every id column holds only these characters, so exports can write them without quoting or escaping.
+_ROW_PATTERNS = (
+    re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    *(re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*"),) * 5,
+)
+_SAVED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00")
+
+
+def _checked(row: tuple[object, ...]) -> tuple[object, ...]:
+    for column, pattern, value in zip(COLUMNS, _ROW_PATTERNS, row, strict=False):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise ValueError(f"{column} {str(value)[:40]!r} cannot be stored: it is not a valid id")
+    if not isinstance(row[9], str) or not _SAVED_AT.fullmatch(row[9]):
+        raise ValueError(f"saved_at {str(row[9])[:40]!r} is not UTC ISO-8601 with microseconds")
+    return row
 
 
 def typed_frame(frame: pd.DataFrame) -> pd.DataFrame:
