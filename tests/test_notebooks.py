@@ -25,7 +25,7 @@ def test_one_notebook_per_page_and_a_start_page() -> None:
     names = {p.name for p in COMMITTED}
     assert set(expected_notebooks()) <= names
     assert "00_start.ipynb" in names
-    assert len(all_pages()) == 1 + len(load_guide().sections) + 3
+    assert len(all_pages()) == 1 + len(load_guide().sections) + 4
 
 
 def test_a_changed_notebook_or_changed_content_is_detected(tmp_path: Path) -> None:

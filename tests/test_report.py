@@ -81,3 +81,26 @@ def test_a_deidentified_report_hides_names_dates_and_free_text(store: Store) -> 
         assert secret not in page, secret
     assert "Session 2 · day 7" in page
     assert "[text removed]" in page
+
+
+def test_a_deidentified_report_of_a_chosen_client_and_session_names_neither(store: Store) -> None:
+    request = ExportRequest(Selection(("alex",), ("2026-09-15",), since=None), deidentify=True)
+    page = report_html(store, request)
+    assert "alex" not in page and "2026-09" not in page
+    assert "1 chosen client(s); 1 chosen session(s)" in page
+
+
+def test_safety_signals_lead_the_clients_section(store: Store) -> None:
+    from workbook.content import load_guide
+    from workbook.store import new_answer
+
+    harm = next(i for i in load_guide().section("harm-signs").form_items if i.safety)
+    store.append(
+        [new_answer(client_id="sam", session_id="2026-09-15", step_id=harm.step_id,
+                    item_id=harm.item_id, kind="check", prompt=harm.prompt, value="true",
+                    value_num=1.0, saved_at="2026-09-15T18:00:00.000000+00:00")]
+    )  # fmt: skip
+    page = report_html(store, ExportRequest())
+    sam = page.split("Client sam")[1]
+    assert "Safety first." in sam and harm.prompt in sam
+    assert harm.prompt not in page.split("Client sam")[0]

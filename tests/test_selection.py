@@ -50,3 +50,12 @@ def test_unsafe_ids_are_refused() -> None:
         Selection(("../etc",))
     with pytest.raises(ValueError, match="not allowed"):
         Selection(session_ids=("x' OR 1=1 --",))
+
+
+def test_a_deidentified_description_names_no_ids_or_dates() -> None:
+    selection = Selection(("alex",), ("2026-09-08",), "step-01", date(2026, 9, 2))
+    assert selection.describe() == (
+        "clients alex; sessions 2026-09-08; section step-01; saved on or after 2026-09-02"
+    )
+    hidden = selection.describe(deidentified=True)
+    assert "alex" not in hidden and "2026" not in hidden

@@ -112,7 +112,7 @@ def json_document(store: Store, request: ExportRequest) -> dict[str, Any]:
             "columns": list(COLUMNS),
             "answers": [dict(zip(COLUMNS, row, strict=True)) for row in rows],
         }
-    document["selection"] = request.selection.describe()
+    document["selection"] = request.selection.describe(deidentified=request.deidentify)
     document["dictionary"] = dictionary
     return document
 

@@ -67,6 +67,19 @@ Your answers are kept on this computer. To move them to another computer, keep a
 after a temporary online session ends, download the whole workbook as one file. Upload that file
 later to bring everything back: nothing already here is overwritten or doubled.
 """,
+    "counselor": """\
+# For counselors: clients, sessions and exports
+
+If you are a counselor keeping several clients' workbooks, this page is for you. Pick a client and one or
+more sessions to read what they answered, what changed since the session before, and their scores over
+time. Export the same choice as CSV, Excel, JSON or a printable report, de-identified if you share it.
+
+Clients can give you their workbook file (from *Download or restore*); import it below under the
+pseudonymous id you use for them. From a terminal: `workbook import FILE --as-client ID`, and
+`workbook export --help` for every export option.
+
+If you are working through the workbook for yourself, you do not need this page.
+""",
 }
 
 

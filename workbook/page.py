@@ -124,6 +124,15 @@ class Frame:
         display(CsiView(self.store, self.client_id, settings.session_id(), self.look).widget)
 
     @guarded
+    def counselor(self) -> None:
+        """Show the counselor's view: clients, sessions, session tables, imports and exports."""
+        from workbook.counselor_view import CounselorView
+
+        view = CounselorView(self.store, self.guide, self.look)
+        self.counselor_view = view
+        display(view.widget)
+
+    @guarded
     def backup(self) -> None:
         """Show the download link and the upload control for the whole workbook."""
         from workbook.backup_view import BackupView

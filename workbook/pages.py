@@ -13,6 +13,12 @@ TOOL_PAGES = (
     ("checkin", "checkin.ipynb", "Relationship satisfaction check-in", "Satisfaction check-in"),
     ("progress", "progress.ipynb", "Your progress", "Your progress"),
     ("backup", "backup.ipynb", "Download or restore your workbook", "Download or restore"),
+    (
+        "counselor",
+        "counselor.ipynb",
+        "For counselors: clients, sessions and exports",
+        "For counselors",
+    ),
 )
 
 

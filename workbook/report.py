@@ -12,6 +12,7 @@ from workbook.content import Guide, load_guide
 from workbook.deidentify import Deidentifier
 from workbook.export import ExportRequest
 from workbook.plots import line_chart_svg
+from workbook.safety import answer_signals
 from workbook.selection import since_utc
 from workbook.session_tables import (
     ClientHistory,
@@ -26,16 +27,24 @@ from workbook.store import Answer, Store
 if TYPE_CHECKING:
     import pandas as pd
 
-PRINT_CSS = """
+# Tables, notes and charts of client sections: used by the report and by the counselor page.
+TABLE_CSS = """
+.wb-tables h2, .wb-tables h3, .wb-tables h4 { color: #1d4f4a; line-height: 1.2; }
+.wb-tables table { border-collapse: collapse; width: 100%; margin: 0.4rem 0 1rem; font-size: 10pt; }
+.wb-tables th, .wb-tables td { border: 1px solid #b9c7c5; padding: 0.25rem 0.45rem; text-align: left;
+  vertical-align: top; }
+.wb-tables th { background: #eef3f2; }
+.wb-tables td { white-space: pre-wrap; overflow-wrap: break-word; }
+.wb-tables .wb-note { color: #444; font-size: 10pt; }
+.wb-tables .wb-safety-note { border: 2px solid #8a1c1c; background: #fff4f4; padding: 0.3rem 0.8rem; margin: 0.5rem 0; }
+.wb-tables .wb-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 0.5rem; }
+.wb-tables .wb-charts svg { max-width: 100%; height: auto; }
+"""
+PRINT_CSS = (
+    TABLE_CSS
+    + """
 body { font: 11pt/1.45 system-ui, sans-serif; color: #1b1b1b; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
-h1, h2, h3, h4 { color: #1d4f4a; line-height: 1.2; }
-table { border-collapse: collapse; width: 100%; margin: 0.4rem 0 1rem; font-size: 10pt; }
-th, td { border: 1px solid #b9c7c5; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; }
-th { background: #eef3f2; }
-td { white-space: pre-wrap; overflow-wrap: break-word; }
-.wb-note { color: #444; font-size: 10pt; }
-.wb-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 0.5rem; }
-.wb-charts svg { max-width: 100%; height: auto; }
+h1 { color: #1d4f4a; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   section.client { break-before: page; }
@@ -46,6 +55,7 @@ td { white-space: pre-wrap; overflow-wrap: break-word; }
   a { color: inherit; text-decoration: none; }
 }
 """
+)
 
 
 def report_html(store: Store, request: ExportRequest, guide: Guide | None = None) -> str:
@@ -60,14 +70,14 @@ def report_html(store: Store, request: ExportRequest, guide: Guide | None = None
             history = load_history(
                 store, client, guide, _rewriter(deidentifier), _day_label(deidentifier, client)
             )
-        parts.append(_client_section(history, request, deidentifier))
+        parts.append(client_section(history, request, deidentifier))
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' "
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
         "<meta name='referrer' content='no-referrer'>"
         "<title>Repair Workbook: session report</title>"
-        f"<style>{PRINT_CSS}</style></head><body>{''.join(parts)}</body></html>"
+        f"<style>{PRINT_CSS}</style></head><body class='wb-tables'>{''.join(parts)}</body></html>"
     )
 
 
@@ -82,21 +92,23 @@ def _header(store: Store, request: ExportRequest) -> str:
     )
     return (
         "<header><h1>Repair Workbook: session report</h1>"
-        f"<p>Made {html.escape(made)}. Covers: {html.escape(request.selection.describe())}.</p>"
+        f"<p>Made {html.escape(made)}. Covers: {html.escape(request.selection.describe(deidentified=request.deidentify))}.</p>"
         f"{note}<p class='wb-note'>The workbook records what a person ticked and wrote; it is not a "
         "diagnosis. Read it with them.</p></header>"
     )
 
 
-def _client_section(
-    history: ClientHistory, request: ExportRequest, deidentifier: Deidentifier | None
+def client_section(
+    history: ClientHistory, request: ExportRequest, deidentifier: Deidentifier | None = None
 ) -> str:
+    """One client's part of the report: safety signals, scores over sessions, then each chosen session."""
     name = deidentifier.pseudonyms[history.client_id] if deidentifier else history.client_id
     sessions = _selected_sessions(history, request)
     scores = scores_over_sessions(history)
     parts = [
         f"<section class='client'><h2>Client {html.escape(name)}</h2>",
-        f"<p>{len(history.sessions)} session(s) in all; this report shows {len(sessions)}.</p>",
+        _safety_note(history),
+        f"<p>{len(history.sessions)} session(s) in all; {len(sessions)} shown here.</p>",
         "<h3>Over all sessions</h3>",
         scores.to_html(index=False, na_rep="", escape=True, border=0),
         _charts(scores),
@@ -124,6 +136,21 @@ def _client_section(
         parts.append("</section>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _safety_note(history: ClientHistory) -> str:
+    latest = history.latest_until(len(history.sessions))
+    found = answer_signals(latest.values(), history.guide)
+    if not found:
+        return ""
+    reasons = dict.fromkeys(r for rs in found.values() for r in rs)
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+    return (
+        "<div class='wb-safety-note' role='note'><strong>Safety first.</strong> The latest answers "
+        f"show signs the workbook treats as possible abuse, control, threats or self-harm:<ul>{items}</ul>"
+        "<p>They come from words and ticks, not an assessment. Check on safety before any work on "
+        "the relationship.</p></div>"
+    )
 
 
 def _charts(scores: pd.DataFrame) -> str:

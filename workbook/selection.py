@@ -41,17 +41,29 @@ class Selection:
             params.append(since_utc(self.since))
         return (" WHERE " + " AND ".join(conditions) if conditions else "", params)
 
-    def describe(self) -> str:
-        """The filter in words, for report headers and messages."""
+    def describe(self, *, deidentified: bool = False) -> str:
+        """The filter in words, for report headers and messages (without ids or dates if de-identified)."""
         parts = []
         if self.client_ids:
-            parts.append("clients " + ", ".join(self.client_ids))
+            parts.append(
+                f"{len(self.client_ids)} chosen client(s)"
+                if deidentified
+                else "clients " + ", ".join(self.client_ids)
+            )
         if self.session_ids:
-            parts.append("sessions " + ", ".join(self.session_ids))
+            parts.append(
+                f"{len(self.session_ids)} chosen session(s)"
+                if deidentified
+                else "sessions " + ", ".join(self.session_ids)
+            )
         if self.step_id is not None:
             parts.append(f"section {self.step_id}")
         if self.since is not None:
-            parts.append(f"saved on or after {self.since.isoformat()}")
+            parts.append(
+                "saved from a chosen day on"
+                if deidentified
+                else f"saved on or after {self.since.isoformat()}"
+            )
         return "; ".join(parts) if parts else "everything"
 
 
