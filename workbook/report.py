@@ -90,9 +90,10 @@ def _header(store: Store, request: ExportRequest) -> str:
         if request.deidentify
         else f"<p class='wb-note'>From {html.escape(str(store.path))}.</p>"
     )
+    covers = request.selection.describe(deidentified=request.deidentify)
     return (
         "<header><h1>Repair Workbook: session report</h1>"
-        f"<p>Made {html.escape(made)}. Covers: {html.escape(request.selection.describe(deidentified=request.deidentify))}.</p>"
+        f"<p>Made {html.escape(made)}. Covers: {html.escape(covers)}.</p>"
         f"{note}<p class='wb-note'>The workbook records what a person ticked and wrote; it is not a "
         "diagnosis. Read it with them.</p></header>"
     )
