@@ -59,7 +59,7 @@ def test_excel_read_back_with_pandas_equals_the_csv(store: Store) -> None:
 
 def test_sheets_have_a_frozen_bold_header_and_readable_widths(store: Store) -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx(store)))
-    assert book.sheetnames == ["answers", "sessions", "dictionary"]
+    assert book.sheetnames == ["answers", "sessions", "scores", "dictionary"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.bold for cell in sheet[1])
@@ -99,6 +99,18 @@ def test_answers_past_the_row_limit_continue_on_another_sheet(
 def test_deidentified_excel_has_no_sessions_sheet_and_no_ids(store: Store) -> None:
     data = xlsx(store, ExportRequest(deidentify=True))
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["answers", "dictionary"]
+    assert book.sheetnames == ["answers", "scores", "dictionary"]
     values = {str(c.value) for row in book["answers"].iter_rows() for c in row}
     assert not {"alex", "sam", "2026-09-01"} & values
+
+
+def test_the_scores_sheet_has_each_clients_sessions(store: Store) -> None:
+    scores = pd.read_excel(io.BytesIO(xlsx(store)), sheet_name="scores")
+    assert list(scores["client_id"]) == ["alex"] * 3 + ["sam"] * 3
+    assert list(scores["session"]) == [1, 2, 3] * 2
+    assert scores["csi4"].notna().all()
+    hidden = pd.read_excel(
+        io.BytesIO(xlsx(store, ExportRequest(deidentify=True))), sheet_name="scores"
+    )
+    assert set(hidden["date"]) == {"day 0", "day 7", "day 14"}
+    assert not {"alex", "sam"} & set(hidden["client_id"])

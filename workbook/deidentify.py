@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
 
-from workbook.sessions import list_sessions
+from workbook.sessions import Session, list_sessions
 from workbook.store import Store
 
 TEXT_REMOVED = "[text removed]"
@@ -71,6 +71,15 @@ class Deidentifier:
         """Whole days from the client's first session to this moment (local calendar days)."""
         day = datetime.fromisoformat(saved_at).astimezone().date()
         return (day - self.first_day[client]).days
+
+    def day_label(self, client: str) -> Callable[[Session], str]:
+        """How a client's sessions are dated: `day N`, counted from the client's first session."""
+        first = self.first_day[client]
+
+        def label(session: Session) -> str:
+            return f"day {(session.day - first).days}"
+
+        return label
 
     def _new_pseudonym(self) -> str:
         taken = set(self.pseudonyms.values())

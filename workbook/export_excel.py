@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+import pandas as pd
+
 from workbook.cells import cell_text
+from workbook.deidentify import Deidentifier
 from workbook.dictionary import DICTIONARY_COLUMNS
 from workbook.export import ExportRequest, answer_rows, dictionary_rows
 from workbook.store import COLUMNS, Store
@@ -15,6 +18,11 @@ ANSWER_WIDTHS = (38, 14, 14, 16, 28, 9, 48, 48, 10, 34)
 DICTIONARY_WIDTHS = (9, 14, 28, 18, 60, 60)
 SESSION_COLUMNS = ("client_id", "session_id", "number", "started_at", "last_saved_at", "answers")
 SESSION_WIDTHS = (14, 14, 9, 34, 34, 9)
+SCORE_COLUMNS = (
+    "client_id", "session", "date", "answers_saved", "csi4", "worth_fighting_for",
+    "signs_of_harm", "let_go_signs", "mistakes_noticed",
+)  # fmt: skip
+SCORE_WIDTHS = (14, 9, 12, 14, 8, 18, 14, 13, 17)
 
 
 def write_excel(store: Store, request: ExportRequest, out: IO[bytes]) -> None:
@@ -27,6 +35,9 @@ def write_excel(store: Store, request: ExportRequest, out: IO[bytes]) -> None:
     _write_sheets(book, "answers", COLUMNS, ANSWER_WIDTHS, rows)
     if deidentifier is None:
         _write_sheets(book, "sessions", SESSION_COLUMNS, SESSION_WIDTHS, _sessions(store, request))
+    _write_sheets(
+        book, "scores", SCORE_COLUMNS, SCORE_WIDTHS, _scores(store, request, deidentifier)
+    )
     dictionary = dictionary_rows(store, request, spreadsheet=True)
     _write_sheets(book, "dictionary", DICTIONARY_COLUMNS, DICTIONARY_WIDTHS, dictionary)
     book.save(out)
@@ -79,3 +90,19 @@ def _sessions(store: Store, request: ExportRequest) -> Iterable[tuple[Any, ...]]
     with store.connect() as conn:
         for row in conn.execute(sql + " ORDER BY client_id, number", params):
             yield tuple(cell_text(v) if isinstance(v, str) else v for v in row)
+
+
+def _scores(
+    store: Store, request: ExportRequest, deidentifier: Deidentifier | None
+) -> Iterable[tuple[Any, ...]]:
+    """Per client and session: the CSI-4 total and the assessments as they stood, one client at a time."""
+    from workbook.session_tables import load_history, scores_over_sessions
+
+    for client in request.client_ids(store):
+        if deidentifier is None:
+            history, name = load_history(store, client), client
+        else:
+            history = load_history(store, client, date_label=deidentifier.day_label(client))
+            name = deidentifier.pseudonyms[client]
+        for row in scores_over_sessions(history).itertuples(index=False):
+            yield (name, *(None if v is pd.NA else v for v in row))

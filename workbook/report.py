@@ -68,7 +68,7 @@ def report_html(store: Store, request: ExportRequest, guide: Guide | None = None
             history = load_history(store, client, guide)
         else:
             history = load_history(
-                store, client, guide, _rewriter(deidentifier), _day_label(deidentifier, client)
+                store, client, guide, _rewriter(deidentifier), deidentifier.day_label(client)
             )
         parts.append(client_section(history, request, deidentifier))
     return (
@@ -202,10 +202,3 @@ def _rewriter(deidentifier: Deidentifier) -> Callable[[Answer], Answer]:
         return replace(answer, value=value)
 
     return rewrite
-
-
-def _day_label(deidentifier: Deidentifier, client: str) -> Callable[[Session], str]:
-    def label(session: Session) -> str:
-        return f"day {(session.day - deidentifier.first_day[client]).days}"
-
-    return label
