@@ -43,7 +43,9 @@ class CounselorView:
         self.tables = self.look.html("")
         self.tables.add_class("wb-tables")
         self.format = widgets.Dropdown(
-            description="Format", options=[(FORMAT_LABELS[f], f) for f in FORMATS]
+            description="Format",
+            options=[(FORMAT_LABELS[f], f) for f in FORMATS],
+            layout={"width": "24em"},
         )
         self.deidentify = widgets.Checkbox(description="De-identify", indent=False)
         self.keep_text = widgets.Checkbox(
