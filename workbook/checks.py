@@ -10,6 +10,7 @@ from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
 from workbook.live import run_soon
+from workbook.phrase_rules import compile_patterns, expand_defines
 
 CHECKS_FILE = "checks.json"
 KINDS = (
@@ -106,17 +107,11 @@ def _load_rules() -> Rules:
             missing = sorted(set(KINDS) - set(kinds) - {"trauma_dump"})
             extra = sorted(set(kinds) - set(KINDS))
             raise ContentError(path.name, "kinds", f"missing {missing}, unknown {extra}")
-        patterns = {}
-        for kind, rule in kinds.items():
-            compiled = []
-            for index, source in enumerate(rule["patterns"]):
-                try:
-                    compiled.append(re.compile(source, re.IGNORECASE))
-                except re.error as exc:
-                    raise ContentError(
-                        path.name, f"kinds.{kind}.patterns[{index}]", f"bad pattern: {exc}"
-                    ) from None
-            patterns[kind] = tuple(compiled)
+        defines = expand_defines(raw.get("define", {}), path.name)
+        patterns = {
+            kind: compile_patterns(rule["patterns"], defines, path.name, f"kinds.{kind}.patterns")
+            for kind, rule in kinds.items()
+        }
         why = {k: r["why"] for k, r in kinds.items()} | {"trauma_dump": dump["why"]}
         alternative = {k: r["alternative"] for k, r in kinds.items()} | {
             "trauma_dump": dump["alternative"]
