@@ -19,7 +19,9 @@ KINDS = (
     "stalking", "trauma_dump",
 )  # fmt: skip
 _WORD = re.compile(r"\S+")
+GUARD_CHARS = 60  # how far after a match a kind's `unless_after` phrases are looked for
 _LOAD_LOCK = threading.Lock()
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Rules:
     """The checker's rules, loaded from `data/checks.json`."""
 
     patterns: dict[str, tuple[re.Pattern[str], ...]]
+    unless_after: dict[str, re.Pattern[str]]
     why: dict[str, str]
     alternative: dict[str, str]
     trauma_dump_words: int
@@ -55,14 +58,18 @@ def check_message(text: str) -> list[Flag]:
     if not text.strip():
         return []
     rules = load_rules()
+    folded = fold_case(text)
     flags: list[Flag] = []
     for kind, patterns in rules.patterns.items():
         taken: list[tuple[int, int]] = []
+        harmless = rules.unless_after.get(kind)
         for pattern in patterns:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(_text_for(pattern, text, folded)):
                 span = match.span()
                 if any(span[0] < end and start < span[1] for start, end in taken):
                     continue  # one flag per stretch of text and kind
+                if harmless and harmless.search(folded, span[1], span[1] + GUARD_CHARS):
+                    continue  # followed by words that show it is meant kindly or in jest
                 taken.append(span)
                 flags.append(_flag(rules, kind, span[0], span[1], text))
     if len(_WORD.findall(text)) > rules.trauma_dump_words:
@@ -73,6 +80,19 @@ def check_message(text: str) -> list[Flag]:
 def kinds_found(text: str) -> set[str]:
     """The kinds of flag a draft raises."""
     return {flag.kind for flag in check_message(text)}
+
+
+def has_phrase_of(kind: str, text: str) -> bool:
+    """Whether any of a kind's phrases appear in a text (before the guards for harmless uses)."""
+    folded = fold_case(text)
+    patterns = load_rules().patterns.get(kind, ())
+    return any(pattern.search(_text_for(pattern, text, folded)) for pattern in patterns)
+
+
+def fold_case(text: str) -> str:
+    """The text in lower case, each character where it was (so match positions still fit the text)."""
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def encouragement() -> str:
@@ -109,18 +129,49 @@ def _load_rules() -> Rules:
             raise ContentError(path.name, "kinds", f"missing {missing}, unknown {extra}")
         defines = expand_defines(raw.get("define", {}), path.name)
         patterns = {
-            kind: compile_patterns(rule["patterns"], defines, path.name, f"kinds.{kind}.patterns")
+            kind: compile_patterns(
+                rule["patterns"], defines, path.name, f"kinds.{kind}.patterns", lower_case=True
+            )
             for kind, rule in kinds.items()
+        }
+        unless_after = {
+            kind: _one_pattern(
+                compile_patterns(
+                    rule["unless_after"],
+                    defines,
+                    path.name,
+                    f"kinds.{kind}.unless_after",
+                    lower_case=True,
+                )
+            )
+            for kind, rule in kinds.items()
+            if rule.get("unless_after")
         }
         why = {k: r["why"] for k, r in kinds.items()} | {"trauma_dump": dump["why"]}
         alternative = {k: r["alternative"] for k, r in kinds.items()} | {
             "trauma_dump": dump["alternative"]
         }
         return Rules(
-            patterns, why, alternative, int(dump["min_words"]), raw["no_flags"], raw["limits"]
+            patterns,
+            unless_after,
+            why,
+            alternative,
+            int(dump["min_words"]),
+            raw["no_flags"],
+            raw["limits"],
         )
     except (KeyError, TypeError) as exc:
         raise ContentError(path.name, "document", f"missing or malformed field {exc}") from None
+
+
+def _text_for(pattern: re.Pattern[str], text: str, folded: str) -> str:
+    # Patterns read lower-cased text (compiling them case-blind is much slower); the few that
+    # read letter case, such as a capitalised name, are compiled case-blind and read the original.
+    return text if pattern.flags & re.IGNORECASE else folded
+
+
+def _one_pattern(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def _flag(rules: Rules, kind: str, start: int, end: int, text: str) -> Flag:

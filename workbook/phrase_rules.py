@@ -9,6 +9,7 @@ from typing import Any
 from workbook.content import ContentError
 
 _DEFINED = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_READS_CASE = "(?-i:"
 
 
 def expand_defines(raw: Any, file: str) -> dict[str, str]:
@@ -25,9 +26,14 @@ def expand_defines(raw: Any, file: str) -> dict[str, str]:
 
 
 def compile_patterns(
-    sources: Any, defines: Mapping[str, str], file: str, where: str
+    sources: Any, defines: Mapping[str, str], file: str, where: str, *, lower_case: bool = False
 ) -> tuple[re.Pattern[str], ...]:
-    """Compile a list of case-insensitive patterns, naming the file and entry of any bad one."""
+    """Compile a list of case-insensitive patterns, naming the file and entry of any bad one.
+
+    With `lower_case`, the patterns are for lower-cased text and compiled case-sensitively (much
+    quicker), except those with a part that reads letter case, `(?-i:...)`, which are compiled
+    case-blind for the original text.
+    """
     if not isinstance(sources, list):
         raise ContentError(file, where, "must be a list of patterns")
     compiled = []
@@ -39,7 +45,8 @@ def compile_patterns(
         if unknown:
             raise ContentError(file, f"{where}[{index}]", f"unknown name {unknown.group(0)}")
         try:
-            compiled.append(re.compile(text, re.IGNORECASE))
+            case_blind = not lower_case or _READS_CASE in text
+            compiled.append(re.compile(text, re.IGNORECASE if case_blind else 0))
         except re.error as exc:
             raise ContentError(file, f"{where}[{index}]", f"bad pattern: {exc}") from None
     return tuple(compiled)

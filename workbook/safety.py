@@ -158,7 +158,7 @@ def _scan(text: str) -> tuple[frozenset[str], bool]:
     rules = load_rules()
     own = {tag for tag in TAGS if any(p.search(text) for p in rules.own_patterns[tag])}
     found = own | {tag for tag in TAGS if any(p.search(text) for p in rules.patterns[tag])}
-    if any(p.search(text) for p in checks.load_rules().patterns.get("self_harm_threat", ())):
+    if checks.has_phrase_of("self_harm_threat", text):
         found.add("self_harm")  # the message checker's phrases for threats of self-harm
     return frozenset(found), bool(own)
 
