@@ -19,6 +19,8 @@ def expand_defines(raw: Any, file: str) -> dict[str, str]:
     defines: dict[str, str] = dict(raw)
     for _ in range(len(defines) + 1):
         expanded = {k: _substitute(v, defines) for k, v in defines.items()}
+        if any(f"{{{k}}}" in v for k, v in expanded.items()):
+            break  # a loop shows up as a name inside its own definition; stop before it grows
         if expanded == defines:
             return defines
         defines = expanded
