@@ -155,6 +155,22 @@ def test_harmless_uses_of_the_same_words_are_left_alone(text: str) -> None:
     assert check_message(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "flagged"),
+    [
+        ("if u leav ill kill myslf", "self_harm_threat", "kill myslf"),
+        ("either u come home 2nite or were done", "ultimatum", "or were done"),
+        ("ok fine, im sorry. happy now?", "deflecting_apology", "im sorry"),
+    ],
+)
+def test_texting_spellings_are_read_and_spans_point_into_the_draft(
+    text: str, kind: str, flagged: str
+) -> None:
+    flags = [f for f in check_message(text) if f.kind == kind]
+    assert flags and all(text[f.start : f.end] == f.text for f in flags)
+    assert any(flagged in f.text for f in flags)
+
+
 def test_spans_fit_the_text_when_lower_case_changes_its_length() -> None:
     text = "İstanbul was lovely. It's your fault we missed the flight."
     assert len(fold_case(text)) == len(text)
@@ -176,6 +192,7 @@ def test_spans_fit_the_text_when_lower_case_changes_its_length() -> None:
             "bad pattern",
         ),
         (lambda r: r["define"].update(LOOP="{LOOP}x"), "define", "loop"),
+        (lambda r: r["spellings"].update({"Two Words": "x"}), "spellings.", "one lower-case word"),
     ],
 )
 def test_bad_rules_name_the_file_field_and_problem(

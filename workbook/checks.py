@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
@@ -19,6 +20,7 @@ KINDS = (
     "stalking", "trauma_dump",
 )  # fmt: skip
 _WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"[a-z0-9'’]+")
 GUARD_CHARS = 60  # how far after a match a kind's `unless_after` phrases are looked for
 _LOAD_LOCK = threading.Lock()
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -46,6 +48,7 @@ class Rules:
 
     patterns: dict[str, tuple[re.Pattern[str], ...]]
     unless_after: dict[str, re.Pattern[str]]
+    spellings: dict[str, str]
     why: dict[str, str]
     alternative: dict[str, str]
     trauma_dump_words: int
@@ -53,25 +56,72 @@ class Rules:
     limits: str
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A draft as the patterns read it: in lower case, texting spellings written out, and the way back."""
+
+    text: str
+    folded: str
+    spelled: str
+    where: tuple[
+        int, ...
+    ]  # for each position in `spelled`, its position in the draft (empty: same)
+
+    @classmethod
+    def of(cls, text: str, spellings: Mapping[str, str]) -> _Reading:
+        """Read a draft, writing out the spellings the rules list (``2nite`` as ``tonight``)."""
+        folded = fold_case(text)
+        parts: list[str] = []
+        where: list[int] = []
+        last = 0
+        for token in _TOKEN.finditer(folded):
+            standard = spellings.get(token.group())
+            if standard is None:
+                continue
+            start, end = token.span()
+            parts += [folded[last:start], standard]
+            where += range(last, start)
+            where += (min(start + k, end - 1) for k in range(len(standard)))
+            last = end
+        if not parts:
+            return cls(text, folded, folded, ())
+        parts.append(folded[last:])
+        where += range(last, len(folded))
+        return cls(text, folded, "".join(parts), tuple(where))
+
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str, int]]:
+        """Each match as (start, end) in the draft, and the text and position its guards read from."""
+        # Patterns read lower-cased text (compiling them case-blind is much slower); the few that
+        # read letter case, such as a capitalised name, are compiled case-blind and read the draft.
+        if pattern.flags & re.IGNORECASE:
+            for match in pattern.finditer(self.text):
+                yield match.start(), match.end(), self.folded, match.end()
+            return
+        for match in pattern.finditer(self.spelled):
+            start, end = match.span()
+            if self.where and end > start:
+                start, end = self.where[start], self.where[end - 1] + 1
+            yield start, end, self.spelled, match.end()
+
+
 def check_message(text: str) -> list[Flag]:
     """Every flag for a draft, in reading order (an empty list means nothing the guide warns about)."""
     if not text.strip():
         return []
     rules = load_rules()
-    folded = fold_case(text)
+    reading = _Reading.of(text, rules.spellings)
     flags: list[Flag] = []
     for kind, patterns in rules.patterns.items():
         taken: list[tuple[int, int]] = []
         harmless = rules.unless_after.get(kind)
         for pattern in patterns:
-            for match in pattern.finditer(_text_for(pattern, text, folded)):
-                span = match.span()
-                if any(span[0] < end and start < span[1] for start, end in taken):
+            for start, end, guard_text, guard_at in reading.matches(pattern):
+                if any(start < e and s < end for s, e in taken):
                     continue  # one flag per stretch of text and kind
-                if harmless and harmless.search(folded, span[1], span[1] + GUARD_CHARS):
+                if harmless and harmless.search(guard_text, guard_at, guard_at + GUARD_CHARS):
                     continue  # followed by words that show it is meant kindly or in jest
-                taken.append(span)
-                flags.append(_flag(rules, kind, span[0], span[1], text))
+                taken.append((start, end))
+                flags.append(_flag(rules, kind, start, end, text))
     if len(_WORD.findall(text)) > rules.trauma_dump_words:
         flags.append(_flag(rules, "trauma_dump", 0, len(text), text))
     return sorted(flags, key=lambda f: (f.start, f.end, KINDS.index(f.kind)))
@@ -84,9 +134,9 @@ def kinds_found(text: str) -> set[str]:
 
 def has_phrase_of(kind: str, text: str) -> bool:
     """Whether any of a kind's phrases appear in a text (before the guards for harmless uses)."""
-    folded = fold_case(text)
-    patterns = load_rules().patterns.get(kind, ())
-    return any(pattern.search(_text_for(pattern, text, folded)) for pattern in patterns)
+    rules = load_rules()
+    reading = _Reading.of(text, rules.spellings)
+    return any(next(reading.matches(p), None) for p in rules.patterns.get(kind, ()))
 
 
 def fold_case(text: str) -> str:
@@ -151,9 +201,11 @@ def _load_rules() -> Rules:
         alternative = {k: r["alternative"] for k, r in kinds.items()} | {
             "trauma_dump": dump["alternative"]
         }
+        spellings = _spellings(raw.get("spellings", {}), path.name)
         return Rules(
             patterns,
             unless_after,
+            spellings,
             why,
             alternative,
             int(dump["min_words"]),
@@ -164,10 +216,15 @@ def _load_rules() -> Rules:
         raise ContentError(path.name, "document", f"missing or malformed field {exc}") from None
 
 
-def _text_for(pattern: re.Pattern[str], text: str, folded: str) -> str:
-    # Patterns read lower-cased text (compiling them case-blind is much slower); the few that
-    # read letter case, such as a capitalised name, are compiled case-blind and read the original.
-    return text if pattern.flags & re.IGNORECASE else folded
+def _spellings(raw: Any, file: str) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ContentError(file, "spellings", "must map a spelling to the word it stands for")
+    for spelling, word in raw.items():
+        if not _TOKEN.fullmatch(spelling) or not isinstance(word, str) or not word.strip():
+            raise ContentError(
+                file, f"spellings.{spelling}", "must be one lower-case word, to a word"
+            )
+    return dict(raw)
 
 
 def _one_pattern(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
