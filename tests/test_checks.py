@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from workbook.checks import KINDS, check_message, encouragement, kinds_found, limits_note
+from workbook import checks
+from workbook.checks import KINDS, check_message, encouragement, fold_case, kinds_found, limits_note
+from workbook.content import ContentError
 
 DATA = Path(__file__).parent / "data"
 # Sets the rules were written against: every labelled kind must be found and no healthy draft flagged.
 TUNED = ("drafts_tuning.jsonl", "drafts_dev.jsonl")
+# Sets tuned on later (dev2, dev3 = the first held-out set, dev4, dev5): the level reached must
+# hold. Per set: the lowest recall any kind may have, exceptions per kind, and the highest share of
+# healthy drafts that may be flagged. With about ten drafts per kind, 0.95 means no new misses.
+HELD_LEVEL: dict[str, tuple[float, dict[str, float], float]] = {
+    "drafts_dev2.jsonl": (0.95, {"blame": 0.75}, 0.0),
+    "drafts_heldout.jsonl": (0.95, {}, 0.0),
+    "drafts_dev4.jsonl": (0.95, {"begging": 0.9}, 0.02),
+    "drafts_dev5.jsonl": (0.93, {}, 0.01),
+}
 
 
 def drafts(name: str) -> list[dict[str, object]]:
@@ -82,3 +94,120 @@ def test_no_regressions_on_the_sets_the_rules_were_written_for(name: str) -> Non
         if not wanted and found:
             false_alarms.append((row["id"], sorted(found)))
     assert not missed and not false_alarms, (missed[:10], false_alarms[:10])
+
+
+@pytest.mark.parametrize("name", sorted(HELD_LEVEL))
+def test_sets_tuned_on_later_keep_their_recall_and_healthy_flag_rate(name: str) -> None:
+    floor, exceptions, max_flagged = HELD_LEVEL[name]
+    found_per_kind: dict[str, list[bool]] = {}
+    healthy = flagged = 0
+    for row in drafts(name):
+        found, wanted = kinds_found(str(row["text"])), set(row["kinds"])  # type: ignore[call-overload]
+        for kind in wanted:
+            found_per_kind.setdefault(kind, []).append(kind in found)
+        if not wanted:
+            healthy += 1
+            flagged += bool(found)
+    low = {
+        kind: round(sum(hits) / len(hits), 3)
+        for kind, hits in found_per_kind.items()
+        if sum(hits) / len(hits) < exceptions.get(kind, floor)
+    }
+    assert not low, low
+    assert flagged / healthy <= max_flagged, (flagged, healthy)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ur the reason im like this", "blame"),
+        ("Everything was fine until you got drunk and showed me up", "blame"),
+        ("Must be nice having a great time without me", "guilt_trip"),
+        ("Someone who actually cared would have remembered.", "conditional_love"),
+        ("Sell the car or I'm moving out.", "ultimatum"),
+        ("need a decision by tonight, no more stalling", "pressure"),
+        ("Please take me back, I need you", "begging"),
+        ("Sorry if you thought I was rude, I was only joking", "deflecting_apology"),
+        ("Who's Dan and why is he always texting you?", "jealousy"),
+        ("You lied to me about the money back in 2021 as well", "past"),
+        ("I can't promise I'll be safe tonight", "self_harm_threat"),
+        ("things will be totally different this time, I swear", "empty_promise"),
+        ("saw your car outside her place again", "stalking"),
+    ],
+)
+def test_meaning_not_one_phrasing_is_flagged(text: str, kind: str) -> None:
+    assert kind in kinds_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lol you're such an idiot, in the best way 😂 thanks for the flowers",
+        "Please come back to the group chat, we miss your memes",
+        "Remember when you forgot your passport? We still laugh about that",
+        "Who's coming to Jo's on Saturday?",
+        "I want to die my hair purple, thoughts?",
+        "You always make me feel safe.",
+        "If you hadn't helped me move I'd never have managed, thank you",
+    ],
+)
+def test_harmless_uses_of_the_same_words_are_left_alone(text: str) -> None:
+    assert check_message(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "flagged"),
+    [
+        ("if u leav ill kill myslf", "self_harm_threat", "kill myslf"),
+        ("either u come home 2nite or were done", "ultimatum", "or were done"),
+        ("ok fine, im sorry. happy now?", "deflecting_apology", "im sorry"),
+    ],
+)
+def test_texting_spellings_are_read_and_spans_point_into_the_draft(
+    text: str, kind: str, flagged: str
+) -> None:
+    flags = [f for f in check_message(text) if f.kind == kind]
+    assert flags and all(text[f.start : f.end] == f.text for f in flags)
+    assert any(flagged in f.text for f in flags)
+
+
+def test_spans_fit_the_text_when_lower_case_changes_its_length() -> None:
+    text = "İstanbul was lovely. It's your fault we missed the flight."
+    assert len(fold_case(text)) == len(text)
+    (flag,) = check_message(text)
+    assert flag.kind == "blame" and text[flag.start : flag.end] == flag.text
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "problem"),
+    [
+        (
+            lambda r: r["kinds"]["past"]["patterns"].append("{NOPE} x"),
+            "kinds.past.patterns[",
+            "unknown name",
+        ),
+        (
+            lambda r: r["kinds"]["blame"]["unless_after"].append("(x"),
+            "kinds.blame.unless_after[",
+            "bad pattern",
+        ),
+        (lambda r: r["define"].update(LOOP="{LOOP}x"), "define", "loop"),
+        (lambda r: r["spellings"].update({"Two Words": "x"}), "spellings.", "one lower-case word"),
+    ],
+)
+def test_bad_rules_name_the_file_field_and_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any, where: str, problem: str
+) -> None:
+    raw = json.loads((checks.data_dir() / checks.CHECKS_FILE).read_text(encoding="utf-8"))
+    change(raw)
+    (tmp_path / checks.CHECKS_FILE).write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setattr(checks, "data_dir", lambda: tmp_path)
+    checks._load_rules.cache_clear()
+    try:
+        with pytest.raises(ContentError) as caught:
+            checks.load_rules()
+    finally:
+        checks._load_rules.cache_clear()
+    assert caught.value.file == checks.CHECKS_FILE
+    assert caught.value.where.startswith(where)
+    assert problem in caught.value.problem

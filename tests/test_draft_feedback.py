@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import random
 import threading
 from collections.abc import Callable
@@ -193,6 +194,29 @@ def test_incremental_checking_gives_the_checkers_flags(seed: int) -> None:
     for _ in range(25):
         assert checker.check(text) == check_draft(text)
         text = _edit(rng, text)
+    assert checker.check(text) == check_draft(text)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_incremental_checking_agrees_on_real_drafts(seed: int) -> None:
+    # The labelled drafts exercise every rule in data/checks.json, unlike the few phrases above.
+    data = Path(__file__).parent / "data"
+    pool = [
+        json.loads(line)["text"]
+        for name in ("drafts_dev4.jsonl", "drafts_dev5.jsonl")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    rng = random.Random(seed)
+    checker = IncrementalChecker()
+    text = " ".join(rng.sample(pool, 50))
+    for _ in range(20):
+        assert checker.check(text) == check_draft(text)
+        pos = rng.randrange(len(text) + 1)
+        if rng.random() < 0.6:
+            text = text[:pos] + " " + rng.choice(pool) + " " + text[pos:]
+        else:
+            text = text[:pos] + text[pos + rng.randrange(1, 60) :]
     assert checker.check(text) == check_draft(text)
 
 

@@ -176,6 +176,10 @@ CHECKER_SELF_HARM = [
     "I don't know what I'll do to myself",
     "I'll take my own life",
     "there's no point in living",
+    "I can't promise I'll be safe tonight",
+    "maybe everyone would be better off if i wasnt around",
+    "When they find me you'll wish you'd stayed.",
+    "ive got the pills here",
 ]
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
 from workbook.live import run_soon
+from workbook.phrase_rules import compile_patterns, expand_defines
 
 CHECKS_FILE = "checks.json"
 KINDS = (
@@ -18,7 +20,10 @@ KINDS = (
     "stalking", "trauma_dump",
 )  # fmt: skip
 _WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"[a-z0-9'’]+")
+GUARD_CHARS = 60  # how far after a match a kind's `unless_after` phrases are looked for
 _LOAD_LOCK = threading.Lock()
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class Rules:
     """The checker's rules, loaded from `data/checks.json`."""
 
     patterns: dict[str, tuple[re.Pattern[str], ...]]
+    unless_after: dict[str, re.Pattern[str]]
+    spellings: dict[str, str]
     why: dict[str, str]
     alternative: dict[str, str]
     trauma_dump_words: int
@@ -49,21 +56,72 @@ class Rules:
     limits: str
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A draft as the patterns read it: in lower case, texting spellings written out, and the way back."""
+
+    text: str
+    folded: str
+    spelled: str
+    where: tuple[
+        int, ...
+    ]  # for each position in `spelled`, its position in the draft (empty: same)
+
+    @classmethod
+    def of(cls, text: str, spellings: Mapping[str, str]) -> _Reading:
+        """Read a draft, writing out the spellings the rules list (``2nite`` as ``tonight``)."""
+        folded = fold_case(text)
+        parts: list[str] = []
+        where: list[int] = []
+        last = 0
+        for token in _TOKEN.finditer(folded):
+            standard = spellings.get(token.group())
+            if standard is None:
+                continue
+            start, end = token.span()
+            parts += [folded[last:start], standard]
+            where += range(last, start)
+            where += (min(start + k, end - 1) for k in range(len(standard)))
+            last = end
+        if not parts:
+            return cls(text, folded, folded, ())
+        parts.append(folded[last:])
+        where += range(last, len(folded))
+        return cls(text, folded, "".join(parts), tuple(where))
+
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str, int]]:
+        """Each match as (start, end) in the draft, and the text and position its guards read from."""
+        # Patterns read lower-cased text (compiling them case-blind is much slower); the few that
+        # read letter case, such as a capitalised name, are compiled case-blind and read the draft.
+        if pattern.flags & re.IGNORECASE:
+            for match in pattern.finditer(self.text):
+                yield match.start(), match.end(), self.folded, match.end()
+            return
+        for match in pattern.finditer(self.spelled):
+            start, end = match.span()
+            if self.where and end > start:
+                start, end = self.where[start], self.where[end - 1] + 1
+            yield start, end, self.spelled, match.end()
+
+
 def check_message(text: str) -> list[Flag]:
     """Every flag for a draft, in reading order (an empty list means nothing the guide warns about)."""
     if not text.strip():
         return []
     rules = load_rules()
+    reading = _Reading.of(text, rules.spellings)
     flags: list[Flag] = []
     for kind, patterns in rules.patterns.items():
         taken: list[tuple[int, int]] = []
+        harmless = rules.unless_after.get(kind)
         for pattern in patterns:
-            for match in pattern.finditer(text):
-                span = match.span()
-                if any(span[0] < end and start < span[1] for start, end in taken):
+            for start, end, guard_text, guard_at in reading.matches(pattern):
+                if any(start < e and s < end for s, e in taken):
                     continue  # one flag per stretch of text and kind
-                taken.append(span)
-                flags.append(_flag(rules, kind, span[0], span[1], text))
+                if harmless and harmless.search(guard_text, guard_at, guard_at + GUARD_CHARS):
+                    continue  # followed by words that show it is meant kindly or in jest
+                taken.append((start, end))
+                flags.append(_flag(rules, kind, start, end, text))
     if len(_WORD.findall(text)) > rules.trauma_dump_words:
         flags.append(_flag(rules, "trauma_dump", 0, len(text), text))
     return sorted(flags, key=lambda f: (f.start, f.end, KINDS.index(f.kind)))
@@ -72,6 +130,19 @@ def check_message(text: str) -> list[Flag]:
 def kinds_found(text: str) -> set[str]:
     """The kinds of flag a draft raises."""
     return {flag.kind for flag in check_message(text)}
+
+
+def has_phrase_of(kind: str, text: str) -> bool:
+    """Whether any of a kind's phrases appear in a text (before the guards for harmless uses)."""
+    rules = load_rules()
+    reading = _Reading.of(text, rules.spellings)
+    return any(next(reading.matches(p), None) for p in rules.patterns.get(kind, ()))
+
+
+def fold_case(text: str) -> str:
+    """The text in lower case, each character where it was (so match positions still fit the text)."""
+    folded = text.lower()
+    return folded if len(folded) == len(text) else text.translate(_ASCII_LOWER)
 
 
 def encouragement() -> str:
@@ -106,26 +177,58 @@ def _load_rules() -> Rules:
             missing = sorted(set(KINDS) - set(kinds) - {"trauma_dump"})
             extra = sorted(set(kinds) - set(KINDS))
             raise ContentError(path.name, "kinds", f"missing {missing}, unknown {extra}")
-        patterns = {}
-        for kind, rule in kinds.items():
-            compiled = []
-            for index, source in enumerate(rule["patterns"]):
-                try:
-                    compiled.append(re.compile(source, re.IGNORECASE))
-                except re.error as exc:
-                    raise ContentError(
-                        path.name, f"kinds.{kind}.patterns[{index}]", f"bad pattern: {exc}"
-                    ) from None
-            patterns[kind] = tuple(compiled)
+        defines = expand_defines(raw.get("define", {}), path.name)
+        patterns = {
+            kind: compile_patterns(
+                rule["patterns"], defines, path.name, f"kinds.{kind}.patterns", lower_case=True
+            )
+            for kind, rule in kinds.items()
+        }
+        unless_after = {
+            kind: _one_pattern(
+                compile_patterns(
+                    rule["unless_after"],
+                    defines,
+                    path.name,
+                    f"kinds.{kind}.unless_after",
+                    lower_case=True,
+                )
+            )
+            for kind, rule in kinds.items()
+            if rule.get("unless_after")
+        }
         why = {k: r["why"] for k, r in kinds.items()} | {"trauma_dump": dump["why"]}
         alternative = {k: r["alternative"] for k, r in kinds.items()} | {
             "trauma_dump": dump["alternative"]
         }
+        spellings = _spellings(raw.get("spellings", {}), path.name)
         return Rules(
-            patterns, why, alternative, int(dump["min_words"]), raw["no_flags"], raw["limits"]
+            patterns,
+            unless_after,
+            spellings,
+            why,
+            alternative,
+            int(dump["min_words"]),
+            raw["no_flags"],
+            raw["limits"],
         )
     except (KeyError, TypeError) as exc:
         raise ContentError(path.name, "document", f"missing or malformed field {exc}") from None
+
+
+def _spellings(raw: Any, file: str) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ContentError(file, "spellings", "must map a spelling to the word it stands for")
+    for spelling, word in raw.items():
+        if not _TOKEN.fullmatch(spelling) or not isinstance(word, str) or not word.strip():
+            raise ContentError(
+                file, f"spellings.{spelling}", "must be one lower-case word, to a word"
+            )
+    return dict(raw)
+
+
+def _one_pattern(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def _flag(rules: Rules, kind: str, start: int, end: int, text: str) -> Flag:

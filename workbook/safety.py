@@ -5,7 +5,7 @@ from __future__ import annotations
 import locale
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -14,6 +14,7 @@ from typing import Any
 
 from workbook import checks
 from workbook.content import ContentError, FormItem, Guide, data_dir, load_guide, read_json
+from workbook.phrase_rules import compile_patterns, expand_defines
 from workbook.store import Answer, Store
 
 SAFETY_FILE = "safety.json"
@@ -24,7 +25,6 @@ INTERNATIONAL = "international"
 TEXT_KINDS = ("text", "log")
 ALIASES = {"UK": "GB"}
 _FIELDS = ("phone", "alt_phone", "text", "tty", "web", "hours")
-_DEFINED = re.compile(r"\{([A-Z][A-Z_]*)\}")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _TERRITORY = re.compile(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})(?:[.@]|$)")
 
@@ -107,7 +107,7 @@ def load_rules(path: Path | None = None) -> Rules:
     raw = read_json(path)
     name = path.name
     try:
-        defines = _expand_defines(raw.get("define", {}), name)
+        defines = expand_defines(raw.get("define", {}), name)
         tags = raw["tags"]
         if sorted(tags) != sorted(TAGS):
             raise ContentError(name, "tags", f"must be exactly {', '.join(TAGS)}")
@@ -117,8 +117,10 @@ def load_rules(path: Path | None = None) -> Rules:
         for tag in TAGS:
             body = tags[tag]
             reasons[tag] = _text(body.get("reason"), name, f"tags.{tag}.reason")
-            patterns[tag] = _compile(body["patterns"], defines, name, f"tags.{tag}.patterns")
-            own[tag] = _compile(
+            patterns[tag] = compile_patterns(
+                body["patterns"], defines, name, f"tags.{tag}.patterns"
+            )
+            own[tag] = compile_patterns(
                 body.get("own_patterns", []), defines, name, f"tags.{tag}.own_patterns"
             )
         exercises = set()
@@ -132,40 +134,6 @@ def load_rules(path: Path | None = None) -> Rules:
     except (KeyError, TypeError, AttributeError) as exc:
         raise ContentError(name, "document", f"missing or malformed field {exc}") from None
     return Rules(reasons, patterns, own, frozenset(exercises))
-
-
-def _expand_defines(raw: Any, file: str) -> dict[str, str]:
-    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-        raise ContentError(file, "define", "must map NAMES to pattern text")
-    defines: dict[str, str] = dict(raw)
-    for _ in range(len(defines) + 1):
-        expanded = {k: _substitute(v, defines) for k, v in defines.items()}
-        if expanded == defines:
-            return defines
-        defines = expanded
-    raise ContentError(file, "define", "definitions refer to each other in a loop")
-
-
-def _substitute(source: str, defines: Mapping[str, str]) -> str:
-    return _DEFINED.sub(lambda m: defines.get(m.group(1), m.group(0)), source)
-
-
-def _compile(
-    sources: Any, defines: Mapping[str, str], file: str, where: str
-) -> tuple[re.Pattern[str], ...]:
-    if not isinstance(sources, list):
-        raise ContentError(file, where, "must be a list of patterns")
-    compiled = []
-    for index, source in enumerate(sources):
-        text = _substitute(_text(source, file, f"{where}[{index}]"), defines)
-        unknown = _DEFINED.search(text)
-        if unknown:
-            raise ContentError(file, f"{where}[{index}]", f"unknown name {unknown.group(0)}")
-        try:
-            compiled.append(re.compile(text, re.IGNORECASE))
-        except re.error as exc:
-            raise ContentError(file, f"{where}[{index}]", f"bad pattern: {exc}") from None
-    return tuple(compiled)
 
 
 def _normalise(text: str) -> str:
@@ -190,7 +158,7 @@ def _scan(text: str) -> tuple[frozenset[str], bool]:
     rules = load_rules()
     own = {tag for tag in TAGS if any(p.search(text) for p in rules.own_patterns[tag])}
     found = own | {tag for tag in TAGS if any(p.search(text) for p in rules.patterns[tag])}
-    if any(p.search(text) for p in checks.load_rules().patterns.get("self_harm_threat", ())):
+    if checks.has_phrase_of("self_harm_threat", text):
         found.add("self_harm")  # the message checker's phrases for threats of self-harm
     return frozenset(found), bool(own)
 
