@@ -40,10 +40,10 @@ def test_frame_puts_quick_exit_first_and_links_neighbours() -> None:
     assert "does not clear your browser history" in frame
     assert 'href="01_intro.ipynb"' in frame and 'href="03_step-02.ipynb"' in frame
     assert "wb-prev" not in frame_markdown("start")
-    assert "wb-next" not in frame_markdown("backup")
+    assert "wb-next" not in frame_markdown("counselor")
     assert frame.count("<li><a href=") == len(all_pages())
 
 
 def test_contents_lists_every_section() -> None:
     contents = contents_markdown()
-    assert contents.count("\n- [") == len(all_pages()) - 1 == len(load_guide().sections) + 3
+    assert contents.count("\n- [") == len(all_pages()) - 1 == len(load_guide().sections) + 4

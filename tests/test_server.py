@@ -30,7 +30,7 @@ def test_an_unknown_name_keeps_only_the_start_page_warm(name: str) -> None:
 def test_the_backup_page_keeps_the_progress_page_warm() -> None:
     warm = pages_to_keep_warm("backup.ipynb")
     assert "progress.ipynb" in warm
-    assert warm == {"00_start.ipynb", "progress.ipynb"}
+    assert warm == {"00_start.ipynb", "progress.ipynb", "counselor.ipynb"}
 
 
 def test_every_page_keeps_at_most_three_warm_and_always_the_start() -> None:
