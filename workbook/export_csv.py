@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import csv
-import queue
 import re
-import threading
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import IO
 
 from workbook.cells import FORMULA_STARTS, REPLACEMENT
@@ -16,8 +12,6 @@ from workbook.export import ORDER, ExportRequest, answer_rows, dictionary_rows
 from workbook.store import COLUMNS, STRING_COLUMNS, Store
 
 CHUNK_ROWS = 5000
-READERS = 2
-QUEUE_CHUNKS = 4
 SAFE_COLUMNS = ("entry_id", "client_id", "session_id", "step_id", "item_id", "kind", "saved_at")
 _UNSAFE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -65,66 +59,13 @@ def csv_line_sql() -> str:
 
 
 def _write_lines(store: Store, request: ExportRequest, out: IO[str]) -> int:
-    # SQLite builds the lines without holding the GIL, so two readers, each taking every other
-    # client, keep both cores busy; the lines are still written client by client, in order.
-    clients = request.client_ids(store)
-    readers = [_Reader(store, request, clients[i::READERS]) for i in range(READERS)]
+    where, params = request.selection.where()
     count = 0
-    try:
-        for reader in readers:
-            reader.start()
-        for index in range(len(clients)):
-            for lines, rows in readers[index % READERS].client_chunks():
-                # Control characters cannot start a formula, so replacing them after the SQL
-                # check gives the same text as cells.cell_text does field by field.
-                out.write(_UNSAFE_CONTROL.sub(REPLACEMENT, lines))
-                count += rows
-    finally:
-        for reader in readers:
-            reader.stop()
+    with store.connect() as conn:
+        cursor = conn.execute(f"SELECT {csv_line_sql()} FROM answers{where}{ORDER}", params)
+        while chunk := cursor.fetchmany(CHUNK_ROWS):
+            # Control characters cannot start a formula, so replacing them after the SQL check
+            # gives the same text as cells.cell_text does field by field.
+            out.write(_UNSAFE_CONTROL.sub(REPLACEMENT, "".join([row[0] for row in chunk])))
+            count += len(chunk)
     return count
-
-
-class _Reader(threading.Thread):
-    """Reads the CSV lines of some clients, one client after another, into a short queue."""
-
-    _END = None
-
-    def __init__(self, store: Store, request: ExportRequest, clients: list[str]) -> None:
-        super().__init__(name="workbook-csv-reader", daemon=True)
-        self.store, self.request, self.clients = store, request, clients
-        self.queue: queue.Queue[tuple[str, int] | BaseException | None] = queue.Queue(QUEUE_CHUNKS)
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        try:
-            with self.store.connect() as conn:
-                for client in self.clients:
-                    where, params = replace(self.request.selection, client_ids=(client,)).where()
-                    cursor = conn.execute(
-                        f"SELECT {csv_line_sql()} FROM answers{where}{ORDER}", params
-                    )
-                    while chunk := cursor.fetchmany(CHUNK_ROWS):
-                        self._put(("".join([row[0] for row in chunk]), len(chunk)))
-                    self._put(self._END)
-        except BaseException as exc:  # handed to the writing thread, which raises it
-            self._put(exc)
-
-    def client_chunks(self) -> Iterator[tuple[str, int]]:
-        """The next client's lines, chunk by chunk."""
-        while (item := self.queue.get()) is not self._END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def stop(self) -> None:
-        """Let the thread end even if nobody reads what it has left."""
-        self.stopping.set()
-
-    def _put(self, item: tuple[str, int] | BaseException | None) -> None:
-        while not self.stopping.is_set():
-            try:
-                self.queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
