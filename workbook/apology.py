@@ -238,14 +238,14 @@ class ApologyBuilder:
         self.preview = self._html("wb-apology-preview")
         self.status = self._html("wb-status")
         self.versions = self._html("wb-apology-versions")
-        self.keep_button = widgets.Button(description="Keep this version")
+        self.keep_button = self.look.button("Keep this version")
         self.keep_button.add_class("wb-keep")
         self.keep_button.on_click(lambda _button: self.keep())
         self.widget = widgets.VBox(
             [
                 self.review_html,
                 self.preview,
-                widgets.HBox([self.keep_button, self.status]),
+                self.look.row([self.keep_button, self.status]),
                 self.versions,
             ],
             layout=self.look.full_width,

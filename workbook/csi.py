@@ -116,7 +116,7 @@ class CsiView:
         inst = instrument()
         self.fields = {i.item_id: build_field(i, self.look) for i in inst.items}
         self._restore()
-        self.save_button = widgets.Button(description="Save check-in", button_style="primary")
+        self.save_button = self.look.button("Save check-in", button_style="primary")
         self.save_button.on_click(lambda _b: self.save())
         self.result = self.look.html("")
         self.result.add_class("wb-csi-result")

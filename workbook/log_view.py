@@ -60,7 +60,6 @@ class LogView:
         self.entries: list[LogEntry] = []
         self.watcher: Watcher | None = None
         self._resetting = False
-        self._button_style = widgets.ButtonStyle()
         self._button_layout = widgets.Layout(width="auto")
 
         self.inputs: dict[str, Any] = {}
@@ -79,7 +78,7 @@ class LogView:
         self.add_button.on_click(lambda _button: self.add())
         self.status = self.look.html("")
         self.status.add_class("wb-status")
-        parts.append(widgets.HBox([self.add_button, self.status]))
+        parts.append(self.look.row([self.add_button, self.status]))
 
         self.suggestion = self.look.html("")
         self.suggestion.add_class("wb-log-suggestion")
@@ -101,7 +100,7 @@ class LogView:
                     self.mark_buttons[option.id] = button
             parts += [
                 self.look.html(f"<h4 class='wb-log-follow-up'>{html.escape(follow.prompt)}</h4>"),
-                widgets.HBox([self.open_entries, *self.mark_buttons.values()]),
+                self.look.row([self.open_entries, *self.mark_buttons.values()]),
             ]
 
         self.report = self.look.html("")
@@ -285,7 +284,7 @@ class LogView:
             description=description,
             button_style=style,
             layout=self._button_layout,
-            style=self._button_style,
+            style=self.look.button_style,
         )
 
     def _rating_changed(self, _change: dict[str, Any]) -> None:

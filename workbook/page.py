@@ -53,17 +53,21 @@ class Frame:
             min=0, max=len(self.guide.sections), layout={"width": "10em"}
         )
         self.progress_label = self.look.html("")
-        parts: list[widgets.Widget] = [
-            widgets.HBox([self.progress_bar, self.progress_label, self.status])
-        ]
+        parts: list[widgets.Widget] = [self.progress_bar, self.progress_label, self.status]
         if settings.on_binder():
-            parts.append(widgets.HTML(f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"))
+            notice = f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"
+            parts.append(
+                widgets.HTML(notice, layout=self.look.full_width, style=self.look.html_style)
+            )
         from workbook.safety_view import SafetyPanel
 
         self.safety = SafetyPanel(self.store, self.client_id, self.look, guide=self.guide)
         self.safety.watch()
         parts.append(self.safety.widget)
-        self.widget = widgets.VBox(parts)
+        # One row that wraps: the notice and the panel (full width) each take a line of their own.
+        self.widget = widgets.HBox(
+            parts, layout=widgets.Layout(width="100%", flex_flow="row wrap", align_items="center")
+        )
         self.widget.add_class("wb-live-frame")
         self.update_progress()
         self.watcher = Watcher(
@@ -107,7 +111,7 @@ class Frame:
             f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(v)}</code></td></tr>"
             for k, v in rows
         )
-        display(widgets.HTML(f"<table class='wb-where'>{cells}</table>"))
+        display(self.look.html(f"<table class='wb-where'>{cells}</table>"))
 
     @guarded
     def progress(self) -> None:
@@ -128,7 +132,7 @@ class Frame:
         """Show the download link and the upload control for the whole workbook."""
         from workbook.backup_view import BackupView
 
-        display(BackupView(self.store).widget)
+        display(BackupView(self.store, self.look).widget)
 
 
 class Unavailable:

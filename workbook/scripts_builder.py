@@ -25,7 +25,7 @@ from workbook.content import (
 )
 from workbook.draft_feedback import check_draft, render_feedback
 from workbook.forms import Look
-from workbook.live import run_soon
+from workbook.live import run_later
 from workbook.store import Answer, Store, new_answer
 
 TEMPLATES_FILE = "script_templates.json"
@@ -120,6 +120,8 @@ class ScriptBuilder:
         intro = self.look.html(f"<p class='wb-scripts-intro'>{html.escape(self.data.intro)}</p>")
         self.widget = widgets.VBox([intro, *boxes], layout=self.look.full_width)
         self.widget.add_class("wb-scripts")
+        # The notes need the checker's compiled rules: worked out once the page has drawn.
+        run_later(self.update_all)
 
     def words(self, template_id: str) -> dict[str, str]:
         """What the person typed into each blank of a script."""
@@ -132,10 +134,13 @@ class ScriptBuilder:
     def update(self, template_id: str) -> None:
         """Show the filled script and the notes on its wording."""
         with self._lock:  # reading the boxes inside: the last to run shows the latest words
-            text = self.filled(template_id)
-            preview = f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
-            self.previews[template_id].value = preview
+            text = self._show_preview(template_id)
             self.feedback[template_id].value = render_feedback(text, check_draft(text))
+
+    def update_all(self) -> None:
+        """Show every filled script and the notes on its wording."""
+        for template in self.data.templates:
+            self.update(template.id)
 
     def use(self, template_id: str) -> Answer | None:
         """Save the filled script as the person's version of it; return the answer (None on failure)."""
@@ -185,7 +190,7 @@ class ScriptBuilder:
             ]
         self.previews[template.id] = self._html("wb-script-preview")
         self.feedback[template.id] = self._html("wb-feedback")
-        button = widgets.Button(description="Use as my version")
+        button = self.look.button("Use as my version")
         button.add_class("wb-use-script")
         button.on_click(lambda _button: self.use(template.id))
         self.buttons[template.id] = button
@@ -193,14 +198,18 @@ class ScriptBuilder:
         parts += [
             self.previews[template.id],
             self.feedback[template.id],
-            widgets.HBox([button, self.statuses[template.id]]),
+            self.look.row([button, self.statuses[template.id]]),
         ]
-        run_soon(
-            lambda: self.update(template.id)
-        )  # the first check compiles rules: off the page's path
+        self._show_preview(template.id)
         box = widgets.VBox(parts, layout=self.look.full_width)
         box.add_class("wb-script")
         return box
+
+    def _show_preview(self, template_id: str) -> str:
+        text = self.filled(template_id)
+        preview = f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
+        self.previews[template_id].value = preview
+        return text
 
     def _html(self, css: str) -> widgets.HTML:
         box = self.look.html("")

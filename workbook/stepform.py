@@ -51,14 +51,14 @@ class StepForm:
         self.status = status or self.look.html("")
         self.status.add_class("wb-status")
         self.watcher: Watcher | None = None
-        self.save_button = widgets.Button(description="Save", button_style="primary")
+        self.save_button = self.look.button("Save", button_style="primary")
         self.save_button.add_class("wb-save")
         self.save_button.on_click(lambda _button: self.save())
         self.restore()
         for field in self.fields.values():
             field.input.observe(self._changed, names="value")
         self.widget = widgets.VBox(
-            [*self._exercise_boxes(), widgets.HBox([self.save_button, self.status])],
+            [*self._exercise_boxes(), self.look.row([self.save_button, self.status])],
             layout=self.look.full_width,
         )
         self.widget.add_class("wb-form")
