@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from workbook import checks
 from workbook.checks import KINDS, check_message, encouragement, kinds_found, limits_note
 
 DATA = Path(__file__).parent / "data"
@@ -65,6 +66,26 @@ def test_every_kind_has_a_test_above() -> None:
 def test_calm_drafts_get_no_flag_and_an_encouraging_note(text: str) -> None:
     assert check_message(text) == []
     assert encouragement() and "not intent" in limits_note()
+
+
+def test_the_notes_are_read_without_compiling_the_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    checks._notes.cache_clear()
+    monkeypatch.setattr(checks, "_load_rules", _must_not_compile)
+    assert encouragement() and "not intent" in limits_note()
+    assert check_message("   ") == []  # nothing to check: nothing compiled either
+
+
+def test_warm_up_compiles_later_not_while_the_page_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scheduled: list[object] = []
+    monkeypatch.setattr(checks, "run_later", lambda action, *_delay: scheduled.append(action))
+    checks.warm_up()
+    assert scheduled == [checks.load_rules]
+
+
+def _must_not_compile() -> None:
+    raise AssertionError("the patterns were compiled")
 
 
 def test_html_and_emoji_spans_are_exact() -> None:

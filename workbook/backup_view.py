@@ -21,18 +21,16 @@ class BackupView:
     def __init__(self, store: Store, look: Look | None = None) -> None:
         self.store = store
         self.look = look or Look()
-        self.download = self.look.html("")
-        self.download.add_class("wb-download-box")
+        self.download = self.look.html("", "wb-download-box")
         self.upload = widgets.FileUpload(
             accept=".json,application/json",
             multiple=False,
             description="Upload backup",
             layout=self.look.plain,
             style=self.look.button_style,
+            _dom_classes=("wb-upload",),
         )
-        self.upload.add_class("wb-upload")
-        self.message = self.look.html("")
-        self.message.add_class("wb-upload-message")
+        self.message = self.look.html("", "wb-upload-message")
         self.upload.observe(self._uploaded, names="value")
         self.refresh_download()
         self.watcher = Watcher(lambda: store.count(), self.refresh_download)

@@ -67,14 +67,20 @@ class Look:
         """HTML blocks."""
         return HTMLStyle()
 
-    def html(self, value: str) -> widgets.HTML:
-        """An HTML widget using the shared layout and style."""
-        return widgets.HTML(value, layout=self.auto_width, style=self.html_style)
+    def html(self, value: str, *classes: str) -> widgets.HTML:
+        """An HTML widget with these CSS classes, using the shared layout and style."""
+        return widgets.HTML(
+            value, layout=self.auto_width, style=self.html_style, _dom_classes=classes
+        )
 
-    def button(self, description: str, **traits: Any) -> widgets.Button:
-        """A button using the shared layout and style."""
+    def button(self, description: str, *classes: str, **traits: Any) -> widgets.Button:
+        """A button with these CSS classes, using the shared layout and style."""
         return widgets.Button(
-            description=description, layout=self.plain, style=self.button_style, **traits
+            description=description,
+            layout=self.plain,
+            style=self.button_style,
+            _dom_classes=classes,
+            **traits,
         )
 
     def row(self, children: list[widgets.Widget]) -> widgets.HBox:
@@ -98,8 +104,8 @@ def _checkbox(item: FormItem, look: Look) -> Field:
         indent=False,
         layout=look.auto_width,
         style=look.check_style,
+        _dom_classes=("wb-check",),
     )
-    box.add_class("wb-check")
     return Field(item, box, (box,))
 
 
@@ -111,8 +117,8 @@ def _textarea(item: FormItem, look: Look) -> Field:
         rows=4,
         layout=look.full_width,
         style=look.text_style,
+        _dom_classes=("wb-text",),
     )
-    area.add_class("wb-text")
     return Field(item, area, (_label(item, look), area))
 
 
@@ -126,8 +132,8 @@ def _rating(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.rating_style,
+        _dom_classes=("wb-rating",),
     )
-    buttons.add_class("wb-rating")
     return Field(item, buttons, (_label(item, look), buttons))
 
 
@@ -137,8 +143,8 @@ def _choice(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.choice_style,
+        _dom_classes=("wb-choice",),
     )
-    radio.add_class("wb-choice")
     return Field(item, radio, (_label(item, look), radio))
 
 

@@ -47,8 +47,7 @@ class Frame:
         self.client_id = settings.client_id()
         self.guide = load_guide()
         self.look = Look()
-        self.status = self.look.html("")
-        self.status.add_class("wb-status")
+        self.status = self.look.html("", "wb-status")
         self.progress_bar = widgets.IntProgress(
             min=0, max=len(self.guide.sections), layout={"width": "10em"}
         )
@@ -66,9 +65,10 @@ class Frame:
         parts.append(self.safety.widget)
         # One row that wraps: the notice and the panel (full width) each take a line of their own.
         self.widget = widgets.HBox(
-            parts, layout=widgets.Layout(width="100%", flex_flow="row wrap", align_items="center")
+            parts,
+            layout=widgets.Layout(width="100%", flex_flow="row wrap", align_items="center"),
+            _dom_classes=("wb-live-frame",),
         )
-        self.widget.add_class("wb-live-frame")
         self.update_progress()
         self.watcher = Watcher(
             lambda: self.store.change_marker(self.client_id), self.update_progress

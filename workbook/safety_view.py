@@ -89,8 +89,9 @@ class SafetyPanel:
         self._made: _Parts | None = None
         # Its own Layout: the shared ones in `look` must never be hidden with the panel. The parts
         # inside are made when first needed: most pages never show the panel.
-        self.widget = widgets.VBox([], layout=widgets.Layout(display="none", width="100%"))
-        self.widget.add_class("wb-safety")
+        self.widget = widgets.VBox(
+            [], layout=widgets.Layout(display="none", width="100%"), _dom_classes=("wb-safety",)
+        )
         run_soon(self.refresh)  # shows within a moment; the page does not wait for the scan
 
     @property
@@ -138,8 +139,8 @@ class SafetyPanel:
                 description="Help lines for",
                 layout=self.look.auto_width,
                 style=DescriptionStyle(description_width="initial"),
+                _dom_classes=("wb-safety-country",),
             )
-            country.add_class("wb-safety-country")
             country.observe(lambda _change: self._render(), names="value")
             self._made = _Parts(self.look.html(""), country, self.look.html(""))
             self.widget.children = [

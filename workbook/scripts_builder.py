@@ -118,8 +118,9 @@ class ScriptBuilder:
         self.statuses: dict[str, widgets.HTML] = {}
         boxes = [self._script_box(t) for t in self.data.templates]
         intro = self.look.html(f"<p class='wb-scripts-intro'>{html.escape(self.data.intro)}</p>")
-        self.widget = widgets.VBox([intro, *boxes], layout=self.look.full_width)
-        self.widget.add_class("wb-scripts")
+        self.widget = widgets.VBox(
+            [intro, *boxes], layout=self.look.full_width, _dom_classes=("wb-scripts",)
+        )
         # The notes need the checker's compiled rules: worked out once the page has drawn.
         run_later(self.update_all)
 
@@ -180,8 +181,8 @@ class ScriptBuilder:
                 continuous_update=True,
                 layout=self.look.full_width,
                 style=self.look.text_style,
+                _dom_classes=("wb-blank",),
             )
-            box.add_class("wb-blank")
             box.observe(_updater(self, template.id), names="value")
             self.inputs[template.id][blank.name] = box
             parts += [
@@ -190,8 +191,7 @@ class ScriptBuilder:
             ]
         self.previews[template.id] = self._html("wb-script-preview")
         self.feedback[template.id] = self._html("wb-feedback")
-        button = self.look.button("Use as my version")
-        button.add_class("wb-use-script")
+        button = self.look.button("Use as my version", "wb-use-script")
         button.on_click(lambda _button: self.use(template.id))
         self.buttons[template.id] = button
         self.statuses[template.id] = self._html("wb-status")
@@ -201,9 +201,7 @@ class ScriptBuilder:
             self.look.row([button, self.statuses[template.id]]),
         ]
         self._show_preview(template.id)
-        box = widgets.VBox(parts, layout=self.look.full_width)
-        box.add_class("wb-script")
-        return box
+        return widgets.VBox(parts, layout=self.look.full_width, _dom_classes=("wb-script",))
 
     def _show_preview(self, template_id: str) -> str:
         text = self.filled(template_id)
@@ -212,9 +210,7 @@ class ScriptBuilder:
         return text
 
     def _html(self, css: str) -> widgets.HTML:
-        box = self.look.html("")
-        box.add_class(css)
-        return box
+        return self.look.html("", css)
 
     def _say(self, template_id: str, message: str, *, error: bool = False) -> None:
         css = "wb-status-error" if error else "wb-status-ok"

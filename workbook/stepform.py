@@ -48,11 +48,10 @@ class StepForm:
         self._lock = threading.Lock()
         self._restoring = False
         self.autosave = Debouncer(self.save, autosave_delay, autosave_max_wait)
-        self.status = status or self.look.html("")
-        self.status.add_class("wb-status")
+        self.status = status or self.look.html("", "wb-status")
+        self.status.add_class("wb-status")  # a status shared with the page frame has it already
         self.watcher: Watcher | None = None
-        self.save_button = self.look.button("Save", button_style="primary")
-        self.save_button.add_class("wb-save")
+        self.save_button = self.look.button("Save", "wb-save", button_style="primary")
         self.save_button.on_click(lambda _button: self.save())
         self.restore()
         for field in self.fields.values():
@@ -60,8 +59,8 @@ class StepForm:
         self.widget = widgets.VBox(
             [*self._exercise_boxes(), self.look.row([self.save_button, self.status])],
             layout=self.look.full_width,
+            _dom_classes=("wb-form",),
         )
-        self.widget.add_class("wb-form")
         atexit.register(_save_at_exit, weakref.ref(self))
 
     def watch(self, interval: float = 1.0) -> None:
@@ -173,8 +172,11 @@ class StepForm:
         for exercise in self.section.exercises:
             heading = self.look.html(f"<h3 class='wb-exercise'>{html.escape(exercise.prompt)}</h3>")
             parts = [part for i in exercise.items for part in self.fields[i.item_id].parts]
-            box = widgets.VBox([heading, *parts], layout=self.look.full_width)
-            box.add_class(f"wb-exercise-{exercise.kind}")
+            box = widgets.VBox(
+                [heading, *parts],
+                layout=self.look.full_width,
+                _dom_classes=(f"wb-exercise-{exercise.kind}",),
+            )
             boxes.append(box)
         return boxes
 
