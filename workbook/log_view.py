@@ -60,7 +60,6 @@ class LogView:
         self.entries: list[LogEntry] = []
         self.watcher: Watcher | None = None
         self._resetting = False
-        self._button_layout = widgets.Layout(width="auto")
 
         self.inputs: dict[str, Any] = {}
         parts: list[Any] = [
@@ -289,7 +288,7 @@ class LogView:
         return widgets.Button(
             description=description,
             button_style=style,
-            layout=self._button_layout,
+            layout=self.look.auto_width,
             style=self.look.button_style,
             _dom_classes=classes,
         )

@@ -48,11 +48,8 @@ class Frame:
         self.guide = load_guide()
         self.look = Look()
         self.status = self.look.html("", "wb-status")
-        self.progress_bar = widgets.IntProgress(
-            min=0, max=len(self.guide.sections), layout={"width": "10em"}
-        )
-        self.progress_label = self.look.html("")
-        parts: list[widgets.Widget] = [self.progress_bar, self.progress_label, self.status]
+        self.progress_summary = self.look.html(self._progress_html())
+        parts: list[widgets.Widget] = [self.progress_summary, self.status]
         if settings.on_binder():
             notice = f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"
             parts.append(
@@ -69,18 +66,23 @@ class Frame:
             layout=widgets.Layout(width="100%", flex_flow="row wrap", align_items="center"),
             _dom_classes=("wb-live-frame",),
         )
-        self.update_progress()
         self.watcher = Watcher(
             lambda: self.store.change_marker(self.client_id), self.update_progress
         )
 
     def update_progress(self) -> None:
         """Show how many sections hold answers."""
+        self.progress_summary.value = self._progress_html()
+
+    def _progress_html(self) -> str:
+        # A plain <progress> element: one widget model for the bar and its label.
         answered = self.store.answered_steps(self.client_id)
         done = sum(1 for s in self.guide.sections if s.id in answered)
-        self.progress_bar.value = done
-        self.progress_label.value = (
-            f"<span class='wb-progress-label' style='white-space:nowrap'>{done} of {len(self.guide.sections)} sections "
+        total = len(self.guide.sections)
+        return (
+            f"<progress class='wb-progress-bar' value='{done}' max='{total}' "
+            "aria-label='Sections with answers' style='width:10em;vertical-align:middle'></progress>"
+            f"<span class='wb-progress-label' style='white-space:nowrap'>{done} of {total} sections "
             "have answers</span>"
         )
 
