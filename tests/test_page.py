@@ -94,6 +94,19 @@ def test_the_frame_notices_answers_by_itself(
     assert "1 of 17 sections" in frame.progress_summary.value
 
 
+def test_the_frame_shows_the_safety_panel_for_answers_saved_elsewhere(
+    db: Path, frames: list[Frame], not_binder: None
+) -> None:
+    frame = new_frame(frames)
+    assert not frame.safety.visible
+    frame.watcher.interval = 0.02
+    save("faq", "my-answer.win-back", "He hit me last night.")
+    deadline = time.monotonic() + 5
+    while not frame.safety.visible and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert frame.safety.visible and "1 of 17 sections" in frame.progress_summary.value
+
+
 def test_on_binder_the_frame_says_to_download(
     db: Path, frames: list[Frame], not_binder: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,7 +58,6 @@ class Frame:
         from workbook.safety_view import SafetyPanel
 
         self.safety = SafetyPanel(self.store, self.client_id, self.look, guide=self.guide)
-        self.safety.watch()
         parts.append(self.safety.widget)
         # One row that wraps: the notice and the panel (full width) each take a line of their own.
         self.widget = widgets.HBox(
@@ -66,9 +65,15 @@ class Frame:
             layout=widgets.Layout(width="100%", flex_flow="row wrap", align_items="center"),
             _dom_classes=("wb-live-frame",),
         )
+        # One watcher for the progress and the panel: both follow all of this person's answers.
         self.watcher = Watcher(
-            lambda: self.store.change_marker(self.client_id), self.update_progress
+            lambda: self.store.change_marker(self.client_id), self.answers_changed
         )
+
+    def answers_changed(self) -> None:
+        """Bring the progress and the safety panel up to date with answers saved anywhere."""
+        self.update_progress()
+        self.safety.refresh()
 
     def update_progress(self) -> None:
         """Show how many sections hold answers."""
