@@ -135,7 +135,8 @@ class ScriptBuilder:
     def update(self, template_id: str) -> None:
         """Show the filled script and the notes on its wording."""
         with self._lock:  # reading the boxes inside: the last to run shows the latest words
-            text = self._show_preview(template_id)
+            text = self.filled(template_id)
+            self.previews[template_id].value = _preview_html(text)
             self.feedback[template_id].value = render_feedback(text, check_draft(text))
 
     def update_all(self) -> None:
@@ -189,7 +190,8 @@ class ScriptBuilder:
                 self.look.html(f"<div class='wb-prompt'>{html.escape(blank.prompt)}</div>"),
                 box,
             ]
-        self.previews[template.id] = self._html("wb-script-preview")
+        preview = _preview_html(self.filled(template.id))
+        self.previews[template.id] = self.look.html(preview, "wb-script-preview")
         self.feedback[template.id] = self._html("wb-feedback")
         button = self.look.button("Use as my version", "wb-use-script")
         button.on_click(lambda _button: self.use(template.id))
@@ -200,14 +202,7 @@ class ScriptBuilder:
             self.feedback[template.id],
             self.look.row([button, self.statuses[template.id]]),
         ]
-        self._show_preview(template.id)
         return widgets.VBox(parts, layout=self.look.full_width, _dom_classes=("wb-script",))
-
-    def _show_preview(self, template_id: str) -> str:
-        text = self.filled(template_id)
-        preview = f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
-        self.previews[template_id].value = preview
-        return text
 
     def _html(self, css: str) -> widgets.HTML:
         return self.look.html("", css)
@@ -217,6 +212,10 @@ class ScriptBuilder:
         self.statuses[
             template_id
         ].value = f"<span class='{css}' role='status'>{html.escape(message)}</span>"
+
+
+def _preview_html(text: str) -> str:
+    return f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
 
 
 def _updater(builder: ScriptBuilder, template_id: str) -> Callable[[dict[str, Any]], None]:
