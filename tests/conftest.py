@@ -27,5 +27,7 @@ def background_work_runs_inline(monkeypatch: pytest.MonkeyPatch) -> None:
         action()
         return threading.current_thread()
 
-    for module in ("safety_view", "draft_feedback", "apology", "scripts_builder", "checks"):
+    for module in ("safety_view", "draft_feedback", "apology"):
         monkeypatch.setattr(f"workbook.{module}.run_soon", inline)
+    for module in ("checks", "scripts_builder"):
+        monkeypatch.setattr(f"workbook.{module}.run_later", lambda action, *_delay: inline(action))

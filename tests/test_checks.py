@@ -79,6 +79,26 @@ def test_calm_drafts_get_no_flag_and_an_encouraging_note(text: str) -> None:
     assert encouragement() and "not intent" in limits_note()
 
 
+def test_the_notes_are_read_without_compiling_the_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    checks._notes.cache_clear()
+    monkeypatch.setattr(checks, "_load_rules", _must_not_compile)
+    assert encouragement() and "not intent" in limits_note()
+    assert check_message("   ") == []  # nothing to check: nothing compiled either
+
+
+def test_warm_up_compiles_later_not_while_the_page_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scheduled: list[object] = []
+    monkeypatch.setattr(checks, "run_later", lambda action, *_delay: scheduled.append(action))
+    checks.warm_up()
+    assert scheduled == [checks.load_rules]
+
+
+def _must_not_compile() -> None:
+    raise AssertionError("the patterns were compiled")
+
+
 def test_html_and_emoji_spans_are_exact() -> None:
     text = "<b>💔</b> If you loved me you'd <script>stay</script>"
     (flag,) = [f for f in check_message(text) if f.kind == "conditional_love"]

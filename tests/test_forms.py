@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pytest
 
 from workbook.content import FormItem, Option, Scale, load_guide
-from workbook.forms import WIDGET_FOR_KIND, build_field, decode, empty_value, encode
+from workbook.forms import WIDGET_FOR_KIND, Look, build_field, decode, empty_value, encode
 
 CHECK = FormItem("step-01", "killers.arguing", "check", "Constant arguing")
 TEXT = FormItem("step-01", "reflect.my-part", "text", "What part did I play?")
@@ -92,3 +92,20 @@ def test_every_item_of_the_guide_builds() -> None:
     assert len(items) > 100
     for item in items:
         build_field(item)
+
+
+def test_the_look_makes_a_shared_layout_or_style_only_when_a_widget_uses_it() -> None:
+    look = Look()
+    first = look.html("a", "wb-one")
+    second = look.html("b")
+    assert first.layout is second.layout is look.auto_width
+    assert first.style is second.style is look.html_style
+    assert set(vars(look)) == {"auto_width", "html_style"}
+
+
+def test_css_classes_are_part_of_the_new_widget_not_a_later_change() -> None:
+    look = Look()
+    assert look.html("a", "wb-one", "wb-two")._dom_classes == ("wb-one", "wb-two")
+    assert look.button("Go", "wb-go", button_style="primary")._dom_classes == ("wb-go",)
+    item = load_guide().section("step-01").form_items[0]
+    assert build_field(item, look).input._dom_classes == (f"wb-{item.kind}",)

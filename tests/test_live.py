@@ -165,3 +165,15 @@ def test_run_soon_runs_the_action_on_another_thread() -> None:
     seen: list[threading.Thread] = []
     run_soon(lambda: seen.append(threading.current_thread())).join(5)
     assert seen and seen[0] is not threading.main_thread()
+
+
+def test_run_later_waits_then_runs_the_action_on_another_thread() -> None:
+    import threading
+
+    from workbook.live import run_later
+
+    seen: list[tuple[threading.Thread, float]] = []
+    start = time.monotonic()
+    run_later(lambda: seen.append((threading.current_thread(), time.monotonic())), 0.2).join(5)
+    assert seen and seen[0][0] is not threading.main_thread()
+    assert seen[0][1] - start >= 0.2

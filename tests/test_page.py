@@ -69,8 +69,8 @@ def test_progress_starts_at_zero_and_follows_saved_sections(
     frame = new_frame(frames)
     sections = len(load_guide().sections)
     assert sections == 17
-    assert "0 of 17 sections have answers" in frame.progress_label.value
-    assert frame.progress_bar.value == 0 and frame.progress_bar.max == 17
+    assert "0 of 17 sections have answers" in frame.progress_summary.value
+    assert "<progress class='wb-progress-bar' value='0' max='17'" in frame.progress_summary.value
 
     save("step-05", "parts.acknowledgment")
     save("step-05", "parts.ownership")
@@ -78,8 +78,8 @@ def test_progress_starts_at_zero_and_follows_saved_sections(
     save("step-07", "questions.weighing-on-mind", client_id="client-2")  # someone else's
     frame.update_progress()
 
-    assert "2 of 17 sections have answers" in frame.progress_label.value
-    assert frame.progress_bar.value == 2
+    assert "2 of 17 sections have answers" in frame.progress_summary.value
+    assert "value='2' max='17'" in frame.progress_summary.value
 
 
 def test_the_frame_notices_answers_by_itself(
@@ -89,9 +89,22 @@ def test_the_frame_notices_answers_by_itself(
     frame.watcher.interval = 0.02
     save("faq", "my-answer.win-back")
     deadline = time.monotonic() + 5
-    while frame.progress_bar.value == 0 and time.monotonic() < deadline:
+    while "value='0'" in frame.progress_summary.value and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert "1 of 17 sections" in frame.progress_label.value
+    assert "1 of 17 sections" in frame.progress_summary.value
+
+
+def test_the_frame_shows_the_safety_panel_for_answers_saved_elsewhere(
+    db: Path, frames: list[Frame], not_binder: None
+) -> None:
+    frame = new_frame(frames)
+    assert not frame.safety.visible
+    frame.watcher.interval = 0.02
+    save("faq", "my-answer.win-back", "He hit me last night.")
+    deadline = time.monotonic() + 5
+    while not frame.safety.visible and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert frame.safety.visible and "1 of 17 sections" in frame.progress_summary.value
 
 
 def test_on_binder_the_frame_says_to_download(

@@ -233,6 +233,21 @@ def test_items_without_a_safety_tag_and_unknown_items_are_no_signal() -> None:
     assert answer_signals([check(plain), gone], GUIDE) == {}
 
 
+def test_ticks_and_empty_text_are_read_without_compiling_the_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def must_not_compile() -> None:
+        raise AssertionError("the patterns were compiled")
+
+    monkeypatch.setattr(safety, "load_rules", must_not_compile)
+    ticked = check(SAFETY_ITEMS[0])
+    empty = new_answer(
+        step_id="faq", item_id="my-answer.win-back", kind="text", prompt="p", value=" "
+    )
+    assert set(answer_signals([ticked, empty], GUIDE)) == {SAFETY_ITEMS[0].safety}
+    assert answer_signals([], GUIDE) == {}
+
+
 def test_reasons_follow_the_guide_order_and_appear_once() -> None:
     abuse = [i for i in SAFETY_ITEMS if i.safety == "abuse"]
     answers = [check(i) for i in reversed(abuse)] + [

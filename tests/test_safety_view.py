@@ -240,6 +240,19 @@ def test_html_in_answers_and_prompts_is_escaped(db: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt; abuse" in panel.intro.value
 
 
+def test_the_panels_parts_are_made_only_when_it_first_shows(db: Path) -> None:
+    store = Store()
+    panel = SafetyPanel(store, "me", country="GB")
+    assert panel.widget.children == () and not panel.visible
+    store.append([written(TEXT_TRIGGERS["abuse"])])
+    panel.refresh()
+    assert len(panel.widget.children) == 4 and panel.visible
+    assert panel.country.value == "GB" and HEADING in panel.intro.value
+    store.append([written("We talked it through calmly.")])
+    panel.refresh()
+    assert not panel.visible and panel.intro.value == panel.help.value == ""
+
+
 def test_the_shared_look_is_never_hidden(db: Path) -> None:
     look = Look()
     panel = SafetyPanel(Store(), "me", look, country="GB")

@@ -238,19 +238,18 @@ class ApologyBuilder:
         self.preview = self._html("wb-apology-preview")
         self.status = self._html("wb-status")
         self.versions = self._html("wb-apology-versions")
-        self.keep_button = widgets.Button(description="Keep this version")
-        self.keep_button.add_class("wb-keep")
+        self.keep_button = self.look.button("Keep this version", "wb-keep")
         self.keep_button.on_click(lambda _button: self.keep())
         self.widget = widgets.VBox(
             [
                 self.review_html,
                 self.preview,
-                widgets.HBox([self.keep_button, self.status]),
+                self.look.row([self.keep_button, self.status]),
                 self.versions,
             ],
             layout=self.look.full_width,
+            _dom_classes=("wb-apology",),
         )
-        self.widget.add_class("wb-apology")
         run_soon(self.update)
         self.show_versions()
         for box in self.inputs.values():
@@ -398,9 +397,7 @@ class ApologyBuilder:
         return "".join(out)
 
     def _html(self, css: str) -> widgets.HTML:
-        box = self.look.html("")
-        box.add_class(css)
-        return box
+        return self.look.html("", css)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         css = "wb-status-error" if error else "wb-status-ok"

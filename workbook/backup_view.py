@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from workbook.backup import BackupError, backup_bytes, restore
 from workbook.downloads import data_link
+from workbook.forms import Look
 from workbook.live import Watcher
 from workbook.store import Store, StoreError
 
@@ -17,30 +18,34 @@ from workbook.store import Store, StoreError
 class BackupView:
     """A download link kept current, and an upload that merges a backup into the store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, look: Look | None = None) -> None:
         self.store = store
-        self.download = widgets.HTML()
-        self.download.add_class("wb-download-box")
+        self.look = look or Look()
+        self.download = self.look.html("", "wb-download-box")
         self.upload = widgets.FileUpload(
-            accept=".json,application/json", multiple=False, description="Upload backup"
+            accept=".json,application/json",
+            multiple=False,
+            description="Upload backup",
+            layout=self.look.plain,
+            style=self.look.button_style,
+            _dom_classes=("wb-upload",),
         )
-        self.upload.add_class("wb-upload")
-        self.message = widgets.HTML()
-        self.message.add_class("wb-upload-message")
+        self.message = self.look.html("", "wb-upload-message")
         self.upload.observe(self._uploaded, names="value")
         self.refresh_download()
         self.watcher = Watcher(lambda: store.count(), self.refresh_download)
         self.widget = widgets.VBox(
             [
-                widgets.HTML("<h2>Download your workbook</h2>"),
+                self.look.html("<h2>Download your workbook</h2>"),
                 self.download,
-                widgets.HTML(
+                self.look.html(
                     "<h2>Restore from a backup</h2><p>Choose a backup file you downloaded before. Its answers "
                     "are added to what is here; answers already here are kept and never doubled.</p>"
                 ),
                 self.upload,
                 self.message,
-            ]
+            ],
+            layout=self.look.full_width,
         )
 
     def refresh_download(self) -> None:

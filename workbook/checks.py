@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
-from workbook.live import run_soon
+from workbook.live import run_later
 from workbook.phrase_rules import compile_patterns, expand_defines
 
 CHECKS_FILE = "checks.json"
@@ -147,17 +147,28 @@ def fold_case(text: str) -> str:
 
 def encouragement() -> str:
     """What to say when a draft has no flag."""
-    return load_rules().no_flags
+    return _notes()["no_flags"]
 
 
 def limits_note() -> str:
     """The honest note on what the checker can and cannot tell."""
-    return load_rules().limits
+    return _notes()["limits"]
+
+
+@cache
+def _notes() -> dict[str, str]:
+    # Pages show these before anything is checked: read them without compiling every pattern.
+    path = data_dir() / CHECKS_FILE
+    raw = read_json(path)
+    try:
+        return {"no_flags": str(raw["no_flags"]), "limits": str(raw["limits"])}
+    except (KeyError, TypeError) as exc:
+        raise ContentError(path.name, "document", f"missing or malformed field {exc}") from None
 
 
 def warm_up() -> None:
-    """Compile the rules in the background, so the first check while typing is quick."""
-    run_soon(load_rules)
+    """Compile the rules in the background once the page has drawn, so the first check while typing is quick."""
+    run_later(load_rules)
 
 
 def load_rules() -> Rules:

@@ -116,10 +116,9 @@ class CsiView:
         inst = instrument()
         self.fields = {i.item_id: build_field(i, self.look) for i in inst.items}
         self._restore()
-        self.save_button = widgets.Button(description="Save check-in", button_style="primary")
+        self.save_button = self.look.button("Save check-in", button_style="primary")
         self.save_button.on_click(lambda _b: self.save())
-        self.result = self.look.html("")
-        self.result.add_class("wb-csi-result")
+        self.result = self.look.html("", "wb-csi-result")
         parts = [p for f in self.fields.values() for p in f.parts]
         self.widget = widgets.VBox(
             [
@@ -132,8 +131,8 @@ class CsiView:
                 self.look.html(f"<p class='wb-cite'>Source: {html.escape(inst.citation)}</p>"),
             ],
             layout=self.look.full_width,
+            _dom_classes=("wb-csi",),
         )
-        self.widget.add_class("wb-csi")
         self.show_result()
 
     def save(self) -> int:

@@ -181,8 +181,7 @@ class DraftFeedback:
         self.checker = IncrementalChecker()
         self.flags: list[Flag] = []
         self._lock = threading.Lock()
-        self.widget = self.look.html("")
-        self.widget.add_class("wb-feedback")
+        self.widget = self.look.html("", "wb-feedback")
         run_soon(self.update)
         textarea.observe(self._changed, names="value")
 

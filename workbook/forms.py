@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -15,27 +16,76 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from workbook.content import FormItem
 
 
-@dataclass
 class Look:
-    """Layouts and styles shared by every widget of one form: one model each instead of one per widget."""
+    """Layouts and styles shared by the widgets of one page: one model each instead of one per widget.
 
-    full_width: widgets.Layout = field(default_factory=lambda: widgets.Layout(width="100%"))
-    auto_width: widgets.Layout = field(
-        default_factory=lambda: widgets.Layout(width="auto", max_width="100%")
-    )
-    check_style: CheckboxStyle = field(
-        default_factory=lambda: CheckboxStyle(description_width="initial")
-    )
-    text_style: TextStyle = field(default_factory=TextStyle)
-    rating_style: widgets.ToggleButtonsStyle = field(
-        default_factory=lambda: widgets.ToggleButtonsStyle(button_width="auto")
-    )
-    choice_style: DescriptionStyle = field(default_factory=DescriptionStyle)
-    html_style: HTMLStyle = field(default_factory=HTMLStyle)
+    Each is made when a widget first uses it: every model costs the page time to send and draw.
+    """
 
-    def html(self, value: str) -> widgets.HTML:
-        """An HTML widget using the shared layout and style."""
-        return widgets.HTML(value, layout=self.auto_width, style=self.html_style)
+    @cached_property
+    def full_width(self) -> widgets.Layout:
+        """The whole width of the page."""
+        return widgets.Layout(width="100%")
+
+    @cached_property
+    def auto_width(self) -> widgets.Layout:
+        """As wide as the content, at most the page."""
+        return widgets.Layout(width="auto", max_width="100%")
+
+    @cached_property
+    def plain(self) -> widgets.Layout:
+        """No layout of its own: for rows and buttons (never change it, every user would change)."""
+        return widgets.Layout()
+
+    @cached_property
+    def button_style(self) -> widgets.ButtonStyle:
+        """Buttons."""
+        return widgets.ButtonStyle()
+
+    @cached_property
+    def check_style(self) -> CheckboxStyle:
+        """Checkboxes whose label takes the room it needs."""
+        return CheckboxStyle(description_width="initial")
+
+    @cached_property
+    def text_style(self) -> TextStyle:
+        """Text boxes."""
+        return TextStyle()
+
+    @cached_property
+    def rating_style(self) -> widgets.ToggleButtonsStyle:
+        """Rating buttons as wide as their labels."""
+        return widgets.ToggleButtonsStyle(button_width="auto")
+
+    @cached_property
+    def choice_style(self) -> DescriptionStyle:
+        """Radio buttons and dropdowns."""
+        return DescriptionStyle()
+
+    @cached_property
+    def html_style(self) -> HTMLStyle:
+        """HTML blocks."""
+        return HTMLStyle()
+
+    def html(self, value: str, *classes: str) -> widgets.HTML:
+        """An HTML widget with these CSS classes, using the shared layout and style."""
+        return widgets.HTML(
+            value, layout=self.auto_width, style=self.html_style, _dom_classes=classes
+        )
+
+    def button(self, description: str, *classes: str, **traits: Any) -> widgets.Button:
+        """A button with these CSS classes, using the shared layout and style."""
+        return widgets.Button(
+            description=description,
+            layout=self.plain,
+            style=self.button_style,
+            _dom_classes=classes,
+            **traits,
+        )
+
+    def row(self, children: list[widgets.Widget]) -> widgets.HBox:
+        """Widgets side by side, using the shared layout."""
+        return widgets.HBox(children, layout=self.plain)
 
 
 @dataclass(frozen=True)
@@ -54,8 +104,8 @@ def _checkbox(item: FormItem, look: Look) -> Field:
         indent=False,
         layout=look.auto_width,
         style=look.check_style,
+        _dom_classes=("wb-check",),
     )
-    box.add_class("wb-check")
     return Field(item, box, (box,))
 
 
@@ -67,8 +117,8 @@ def _textarea(item: FormItem, look: Look) -> Field:
         rows=4,
         layout=look.full_width,
         style=look.text_style,
+        _dom_classes=("wb-text",),
     )
-    area.add_class("wb-text")
     return Field(item, area, (_label(item, look), area))
 
 
@@ -82,8 +132,8 @@ def _rating(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.rating_style,
+        _dom_classes=("wb-rating",),
     )
-    buttons.add_class("wb-rating")
     return Field(item, buttons, (_label(item, look), buttons))
 
 
@@ -93,8 +143,8 @@ def _choice(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.choice_style,
+        _dom_classes=("wb-choice",),
     )
-    radio.add_class("wb-choice")
     return Field(item, radio, (_label(item, look), radio))
 
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Hashable
 
 log = logging.getLogger(__name__)
+PAGE_DRAWN_SECONDS = 3.0  # by then a page built in a fresh kernel has usually drawn
 
 
 def run_soon(action: Callable[[], object]) -> threading.Thread:
@@ -15,6 +16,16 @@ def run_soon(action: Callable[[], object]) -> threading.Thread:
     thread = threading.Thread(target=action, name="workbook-soon", daemon=True)
     thread.start()
     return thread
+
+
+def run_later(action: Callable[[], object], delay: float = PAGE_DRAWN_SECONDS) -> threading.Timer:
+    """Run `action` on a background thread after `delay` seconds: for slow work a page wants soon
+    but not to draw (compiling the checker's rules), which would slow building and drawing it."""
+    timer = threading.Timer(delay, action)
+    timer.name = "workbook-later"
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 class Watcher:

@@ -60,8 +60,6 @@ class LogView:
         self.entries: list[LogEntry] = []
         self.watcher: Watcher | None = None
         self._resetting = False
-        self._button_style = widgets.ButtonStyle()
-        self._button_layout = widgets.Layout(width="auto")
 
         self.inputs: dict[str, Any] = {}
         parts: list[Any] = [
@@ -74,15 +72,12 @@ class LogView:
             widget = self._input(field)
             self.inputs[field.id] = widget
             parts += [self._label(field), widget]
-        self.add_button = self._button("Add entry", "primary")
-        self.add_button.add_class("wb-log-add")
+        self.add_button = self._button("Add entry", "primary", "wb-log-add")
         self.add_button.on_click(lambda _button: self.add())
-        self.status = self.look.html("")
-        self.status.add_class("wb-status")
-        parts.append(widgets.HBox([self.add_button, self.status]))
+        self.status = self.look.html("", "wb-status")
+        parts.append(self.look.row([self.add_button, self.status]))
 
-        self.suggestion = self.look.html("")
-        self.suggestion.add_class("wb-log-suggestion")
+        self.suggestion = self.look.html("", "wb-log-suggestion")
         if self.log.suggestion is not None:
             parts.append(self.suggestion)
             for rule_field in {rule.field for rule in self.log.suggestion.when_any}:
@@ -101,15 +96,14 @@ class LogView:
                     self.mark_buttons[option.id] = button
             parts += [
                 self.look.html(f"<h4 class='wb-log-follow-up'>{html.escape(follow.prompt)}</h4>"),
-                widgets.HBox([self.open_entries, *self.mark_buttons.values()]),
+                self.look.row([self.open_entries, *self.mark_buttons.values()]),
             ]
 
-        self.report = self.look.html("")
-        self.report.add_class("wb-log-report")
+        self.report = self.look.html("", "wb-log-report")
         parts.append(self.report)
-        self.widget = widgets.VBox(parts, layout=self.look.full_width)
-        self.widget.add_class("wb-log")
-        self.widget.add_class(f"wb-log-{self.log.id}")
+        self.widget = widgets.VBox(
+            parts, layout=self.look.full_width, _dom_classes=("wb-log", f"wb-log-{self.log.id}")
+        )
         self.refresh()
 
     # ------------------------------------------------------------ actions
@@ -213,51 +207,61 @@ class LogView:
 
     def _input(self, field: LogField) -> Any:
         look = self.look
-        widget: Any
+        classes = (f"wb-log-{field.kind}",)
         if field.kind == "rating":
             assert field.scale is not None
             points = range(field.scale[0], field.scale[1] + 1)
             labels = field.scale_labels or tuple(str(n) for n in points)
-            widget = widgets.ToggleButtons(
+            return widgets.ToggleButtons(
                 options=list(zip(labels, points, strict=True)),
                 value=None,
                 layout=look.auto_width,
                 style=look.rating_style,
+                _dom_classes=classes,
             )
-        elif field.kind == "text":
-            widget = (widgets.Text if field.rows == 1 else widgets.Textarea)(
-                value="", layout=look.full_width, style=look.text_style
+        if field.kind == "text" and field.rows == 1:
+            return widgets.Text(
+                value="", layout=look.full_width, style=look.text_style, _dom_classes=classes
             )
-            if field.rows > 1:
-                widget.rows = field.rows
-        elif field.kind == "date":
-            widget = widgets.DatePicker(
-                value=self._empty(field), layout=look.auto_width, style=look.choice_style
+        if field.kind == "text":
+            return widgets.Textarea(
+                value="",
+                rows=field.rows,
+                layout=look.full_width,
+                style=look.text_style,
+                _dom_classes=classes,
             )
-        elif field.kind == "yesno":
-            widget = widgets.ToggleButtons(
+        if field.kind == "date":
+            return widgets.DatePicker(
+                value=self._empty(field),
+                layout=look.auto_width,
+                style=look.choice_style,
+                _dom_classes=classes,
+            )
+        if field.kind == "yesno":
+            return widgets.ToggleButtons(
                 options=[(o.text, o.id) for o in choices(field)],
                 value=None,
                 layout=look.auto_width,
                 style=look.rating_style,
+                _dom_classes=classes,
             )
-        elif field.kind == "choice":
-            widget = widgets.RadioButtons(
+        if field.kind == "choice":
+            return widgets.RadioButtons(
                 options=[(o.text, o.id) for o in field.options],
                 value=self._empty(field),
                 layout=look.auto_width,
                 style=look.choice_style,
+                _dom_classes=classes,
             )
-        else:
-            widget = widgets.SelectMultiple(
-                options=[(o.text, o.id) for o in field.options],
-                value=(),
-                rows=len(field.options),
-                layout=look.full_width,
-                style=look.choice_style,
-            )
-        widget.add_class(f"wb-log-{field.kind}")
-        return widget
+        return widgets.SelectMultiple(
+            options=[(o.text, o.id) for o in field.options],
+            value=(),
+            rows=len(field.options),
+            layout=look.full_width,
+            style=look.choice_style,
+            _dom_classes=classes,
+        )
 
     def _empty(self, field: LogField) -> Any:
         if field.kind == "text":
@@ -280,12 +284,13 @@ class LogView:
             f"<div class='wb-prompt'>{html.escape(field.label)}{required}</div>{hint}"
         )
 
-    def _button(self, description: str, style: str) -> Any:
+    def _button(self, description: str, style: str, *classes: str) -> Any:
         return widgets.Button(
             description=description,
             button_style=style,
-            layout=self._button_layout,
-            style=self._button_style,
+            layout=self.look.auto_width,
+            style=self.look.button_style,
+            _dom_classes=classes,
         )
 
     def _rating_changed(self, _change: dict[str, Any]) -> None:

@@ -47,36 +47,47 @@ class Frame:
         self.client_id = settings.client_id()
         self.guide = load_guide()
         self.look = Look()
-        self.status = self.look.html("")
-        self.status.add_class("wb-status")
-        self.progress_bar = widgets.IntProgress(
-            min=0, max=len(self.guide.sections), layout={"width": "10em"}
-        )
-        self.progress_label = self.look.html("")
-        parts: list[widgets.Widget] = [
-            widgets.HBox([self.progress_bar, self.progress_label, self.status])
-        ]
+        self.status = self.look.html("", "wb-status")
+        self.progress_summary = self.look.html(self._progress_html())
+        parts: list[widgets.Widget] = [self.progress_summary, self.status]
         if settings.on_binder():
-            parts.append(widgets.HTML(f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"))
+            notice = f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"
+            parts.append(
+                widgets.HTML(notice, layout=self.look.full_width, style=self.look.html_style)
+            )
         from workbook.safety_view import SafetyPanel
 
         self.safety = SafetyPanel(self.store, self.client_id, self.look, guide=self.guide)
-        self.safety.watch()
         parts.append(self.safety.widget)
-        self.widget = widgets.VBox(parts)
-        self.widget.add_class("wb-live-frame")
-        self.update_progress()
-        self.watcher = Watcher(
-            lambda: self.store.change_marker(self.client_id), self.update_progress
+        # One row that wraps: the notice and the panel (full width) each take a line of their own.
+        self.widget = widgets.HBox(
+            parts,
+            layout=widgets.Layout(width="100%", flex_flow="row wrap", align_items="center"),
+            _dom_classes=("wb-live-frame",),
         )
+        # One watcher for the progress and the panel: both follow all of this person's answers.
+        self.watcher = Watcher(
+            lambda: self.store.change_marker(self.client_id), self.answers_changed
+        )
+
+    def answers_changed(self) -> None:
+        """Bring the progress and the safety panel up to date with answers saved anywhere."""
+        self.update_progress()
+        self.safety.refresh()
 
     def update_progress(self) -> None:
         """Show how many sections hold answers."""
+        self.progress_summary.value = self._progress_html()
+
+    def _progress_html(self) -> str:
+        # A plain <progress> element: one widget model for the bar and its label.
         answered = self.store.answered_steps(self.client_id)
         done = sum(1 for s in self.guide.sections if s.id in answered)
-        self.progress_bar.value = done
-        self.progress_label.value = (
-            f"<span class='wb-progress-label' style='white-space:nowrap'>{done} of {len(self.guide.sections)} sections "
+        total = len(self.guide.sections)
+        return (
+            f"<progress class='wb-progress-bar' value='{done}' max='{total}' "
+            "aria-label='Sections with answers' style='width:10em;vertical-align:middle'></progress>"
+            f"<span class='wb-progress-label' style='white-space:nowrap'>{done} of {total} sections "
             "have answers</span>"
         )
 
@@ -107,7 +118,7 @@ class Frame:
             f"<tr><th>{html.escape(k)}</th><td><code>{html.escape(v)}</code></td></tr>"
             for k, v in rows
         )
-        display(widgets.HTML(f"<table class='wb-where'>{cells}</table>"))
+        display(self.look.html(f"<table class='wb-where'>{cells}</table>"))
 
     @guarded
     def progress(self) -> None:
@@ -137,7 +148,7 @@ class Frame:
         """Show the download link and the upload control for the whole workbook."""
         from workbook.backup_view import BackupView
 
-        display(BackupView(self.store).widget)
+        display(BackupView(self.store, self.look).widget)
 
 
 class Unavailable:

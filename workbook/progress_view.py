@@ -30,6 +30,6 @@ class ProgressView:
         self.widget = widgets.HTML(
             f"<div class='wb-charts'>{charts}</div>"
             "<details><summary>The same as a table</summary><table class='wb-progress-table'>"
-            f"<tr><th>Section</th><th>Items with an answer</th></tr>{rows}</table></details>"
+            f"<tr><th>Section</th><th>Items with an answer</th></tr>{rows}</table></details>",
+            _dom_classes=("wb-progress-page",),
         )
-        self.widget.add_class("wb-progress-page")

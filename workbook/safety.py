@@ -168,10 +168,9 @@ def _scan(text: str) -> tuple[frozenset[str], bool]:
 
 def answer_signals(answers: Iterable[Answer], guide: Guide) -> dict[str, list[str]]:
     """Map each safety tag the answers show to readable reasons (ticked items, written text)."""
-    rules = load_rules()
     found: dict[str, list[str]] = {}
     for answer in _in_guide_order(answers, guide):
-        for tag, reason in _answer_reasons(answer, guide, rules):
+        for tag, reason in _answer_reasons(answer, guide):
             reasons = found.setdefault(tag, [])
             if reason not in reasons:
                 reasons.append(reason)
@@ -197,7 +196,7 @@ def signals(store: Store, client_id: str, guide: Guide | None = None) -> dict[st
     return answer_signals(store.latest(client_id).values(), guide or load_guide())
 
 
-def _answer_reasons(answer: Answer, guide: Guide, rules: Rules) -> list[tuple[str, str]]:
+def _answer_reasons(answer: Answer, guide: Guide) -> list[tuple[str, str]]:
     if answer.kind == "check":
         item = _form_item(guide, answer)
         if answer.value != "true" or item is None or item.safety not in TAGS:
@@ -206,12 +205,15 @@ def _answer_reasons(answer: Answer, guide: Guide, rules: Rules) -> list[tuple[st
     if answer.kind not in TEXT_KINDS:
         return []
     tags = text_signals(answer.value)
+    if not tags:
+        return []
+    reasons = load_rules().reasons
     if answer.kind == "log":
         place = _place(guide, answer.step_id, "")
         where = f"your log ({place})" if place else "your log"
     else:
         where = _place(guide, answer.step_id)
-    return [(t, f"Something you wrote in {where} {rules.reasons[t]}") for t in TAGS if t in tags]
+    return [(t, f"Something you wrote in {where} {reasons[t]}") for t in TAGS if t in tags]
 
 
 def _form_item(guide: Guide, answer: Answer) -> FormItem | None:

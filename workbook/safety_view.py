@@ -6,6 +6,7 @@ import html
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
@@ -84,24 +85,29 @@ class SafetyPanel:
         self.own = False
         self.watcher: Watcher | None = None
         self._lock = threading.RLock()
-        self.intro = self.look.html("")
-        self.help = self.look.html("")
-        self.country = widgets.Dropdown(
-            options=[(c.name, c.code) for c in countries()],
-            value=country_resources(country or default_country()).code,
-            description="Help lines for",
-            layout=self.look.auto_width,
-            style=DescriptionStyle(description_width="initial"),
-        )
-        self.country.add_class("wb-safety-country")
-        self.country.observe(lambda _change: self._render(), names="value")
-        # Its own Layout: the shared ones in `look` must never be hidden with the panel.
+        self._first_country = country
+        self._made: _Parts | None = None
+        # Its own Layout: the shared ones in `look` must never be hidden with the panel. The parts
+        # inside are made when first needed: most pages never show the panel.
         self.widget = widgets.VBox(
-            [self.intro, self.country, self.help, self.look.html(EXIT_NOTE)],
-            layout=widgets.Layout(display="none", width="100%"),
+            [], layout=widgets.Layout(display="none", width="100%"), _dom_classes=("wb-safety",)
         )
-        self.widget.add_class("wb-safety")
         run_soon(self.refresh)  # shows within a moment; the page does not wait for the scan
+
+    @property
+    def intro(self) -> widgets.HTML:
+        """Why the panel is showing."""
+        return self._parts().intro
+
+    @property
+    def help(self) -> widgets.HTML:
+        """The help lines for the chosen country."""
+        return self._parts().help
+
+    @property
+    def country(self) -> widgets.Dropdown:
+        """The country whose help lines are shown."""
+        return self._parts().country
 
     @property
     def visible(self) -> bool:
@@ -123,16 +129,45 @@ class SafetyPanel:
             lambda: self.store.change_marker(self.client_id), self.refresh, interval
         )
 
+    def _parts(self) -> _Parts:
+        with self._lock:
+            if self._made is not None:
+                return self._made
+            country = widgets.Dropdown(
+                options=[(c.name, c.code) for c in countries()],
+                value=country_resources(self._first_country or default_country()).code,
+                description="Help lines for",
+                layout=self.look.auto_width,
+                style=DescriptionStyle(description_width="initial"),
+                _dom_classes=("wb-safety-country",),
+            )
+            country.observe(lambda _change: self._render(), names="value")
+            self._made = _Parts(self.look.html(""), country, self.look.html(""))
+            self.widget.children = [
+                self._made.intro,
+                country,
+                self._made.help,
+                self.look.html(EXIT_NOTE),
+            ]
+            return self._made
+
     def _render(self) -> None:
         with self._lock:
             if not self.signals:
-                self.intro.value = self.help.value = ""
+                if self._made is not None:  # shown before: empty for the next showing
+                    self._made.intro.value = self._made.help.value = ""
                 self.widget.layout.display = "none"
                 return
             country = country_resources(self.country.value)
             self.intro.value = intro_html(self.signals)
             self.help.value = help_html(self.signals, self.own, country)
             self.widget.layout.display = None
+
+
+class _Parts(NamedTuple):
+    intro: widgets.HTML
+    country: widgets.Dropdown
+    help: widgets.HTML
 
 
 def intro_html(signals: Mapping[str, Sequence[str]]) -> str:

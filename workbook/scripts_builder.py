@@ -25,7 +25,7 @@ from workbook.content import (
 )
 from workbook.draft_feedback import check_draft, render_feedback
 from workbook.forms import Look
-from workbook.live import run_soon
+from workbook.live import run_later
 from workbook.store import Answer, Store, new_answer
 
 TEMPLATES_FILE = "script_templates.json"
@@ -118,8 +118,11 @@ class ScriptBuilder:
         self.statuses: dict[str, widgets.HTML] = {}
         boxes = [self._script_box(t) for t in self.data.templates]
         intro = self.look.html(f"<p class='wb-scripts-intro'>{html.escape(self.data.intro)}</p>")
-        self.widget = widgets.VBox([intro, *boxes], layout=self.look.full_width)
-        self.widget.add_class("wb-scripts")
+        self.widget = widgets.VBox(
+            [intro, *boxes], layout=self.look.full_width, _dom_classes=("wb-scripts",)
+        )
+        # The notes need the checker's compiled rules: worked out once the page has drawn.
+        run_later(self.update_all)
 
     def words(self, template_id: str) -> dict[str, str]:
         """What the person typed into each blank of a script."""
@@ -133,9 +136,13 @@ class ScriptBuilder:
         """Show the filled script and the notes on its wording."""
         with self._lock:  # reading the boxes inside: the last to run shows the latest words
             text = self.filled(template_id)
-            preview = f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
-            self.previews[template_id].value = preview
+            self.previews[template_id].value = _preview_html(text)
             self.feedback[template_id].value = render_feedback(text, check_draft(text))
+
+    def update_all(self) -> None:
+        """Show every filled script and the notes on its wording."""
+        for template in self.data.templates:
+            self.update(template.id)
 
     def use(self, template_id: str) -> Answer | None:
         """Save the filled script as the person's version of it; return the answer (None on failure)."""
@@ -175,43 +182,40 @@ class ScriptBuilder:
                 continuous_update=True,
                 layout=self.look.full_width,
                 style=self.look.text_style,
+                _dom_classes=("wb-blank",),
             )
-            box.add_class("wb-blank")
             box.observe(_updater(self, template.id), names="value")
             self.inputs[template.id][blank.name] = box
             parts += [
                 self.look.html(f"<div class='wb-prompt'>{html.escape(blank.prompt)}</div>"),
                 box,
             ]
-        self.previews[template.id] = self._html("wb-script-preview")
+        preview = _preview_html(self.filled(template.id))
+        self.previews[template.id] = self.look.html(preview, "wb-script-preview")
         self.feedback[template.id] = self._html("wb-feedback")
-        button = widgets.Button(description="Use as my version")
-        button.add_class("wb-use-script")
+        button = self.look.button("Use as my version", "wb-use-script")
         button.on_click(lambda _button: self.use(template.id))
         self.buttons[template.id] = button
         self.statuses[template.id] = self._html("wb-status")
         parts += [
             self.previews[template.id],
             self.feedback[template.id],
-            widgets.HBox([button, self.statuses[template.id]]),
+            self.look.row([button, self.statuses[template.id]]),
         ]
-        run_soon(
-            lambda: self.update(template.id)
-        )  # the first check compiles rules: off the page's path
-        box = widgets.VBox(parts, layout=self.look.full_width)
-        box.add_class("wb-script")
-        return box
+        return widgets.VBox(parts, layout=self.look.full_width, _dom_classes=("wb-script",))
 
     def _html(self, css: str) -> widgets.HTML:
-        box = self.look.html("")
-        box.add_class(css)
-        return box
+        return self.look.html("", css)
 
     def _say(self, template_id: str, message: str, *, error: bool = False) -> None:
         css = "wb-status-error" if error else "wb-status-ok"
         self.statuses[
             template_id
         ].value = f"<span class='{css}' role='status'>{html.escape(message)}</span>"
+
+
+def _preview_html(text: str) -> str:
+    return f"<blockquote class='wb-script-text'>{html.escape(text)}</blockquote>"
 
 
 def _updater(builder: ScriptBuilder, template_id: str) -> Callable[[dict[str, Any]], None]:

@@ -12,6 +12,7 @@ from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from workbook.bytecode import compile_package
 from workbook.pages import START_FILE, all_pages, neighbours
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep)),
     ]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    compile_package()
     WorkbookVoila.launch_instance(argv=argv)
 
 

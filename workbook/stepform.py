@@ -48,20 +48,19 @@ class StepForm:
         self._lock = threading.Lock()
         self._restoring = False
         self.autosave = Debouncer(self.save, autosave_delay, autosave_max_wait)
-        self.status = status or self.look.html("")
-        self.status.add_class("wb-status")
+        self.status = status or self.look.html("", "wb-status")
+        self.status.add_class("wb-status")  # a status shared with the page frame has it already
         self.watcher: Watcher | None = None
-        self.save_button = widgets.Button(description="Save", button_style="primary")
-        self.save_button.add_class("wb-save")
+        self.save_button = self.look.button("Save", "wb-save", button_style="primary")
         self.save_button.on_click(lambda _button: self.save())
         self.restore()
         for field in self.fields.values():
             field.input.observe(self._changed, names="value")
         self.widget = widgets.VBox(
-            [*self._exercise_boxes(), widgets.HBox([self.save_button, self.status])],
+            [*self._exercise_parts(), self.look.row([self.save_button, self.status])],
             layout=self.look.full_width,
+            _dom_classes=("wb-form",),
         )
-        self.widget.add_class("wb-form")
         atexit.register(_save_at_exit, weakref.ref(self))
 
     def watch(self, interval: float = 1.0) -> None:
@@ -168,15 +167,15 @@ class StepForm:
             self._show("Saving…")
         self.autosave.poke()
 
-    def _exercise_boxes(self) -> list[widgets.Widget]:
-        boxes: list[widgets.Widget] = []
+    def _exercise_parts(self) -> list[widgets.Widget]:
+        # Each exercise's heading and items straight in the form, without a box per exercise:
+        # every box is one more model for the page to send and draw.
+        parts: list[widgets.Widget] = []
         for exercise in self.section.exercises:
-            heading = self.look.html(f"<h3 class='wb-exercise'>{html.escape(exercise.prompt)}</h3>")
-            parts = [part for i in exercise.items for part in self.fields[i.item_id].parts]
-            box = widgets.VBox([heading, *parts], layout=self.look.full_width)
-            box.add_class(f"wb-exercise-{exercise.kind}")
-            boxes.append(box)
-        return boxes
+            heading = f"<h3 class='wb-exercise wb-exercise-{exercise.kind}'>{html.escape(exercise.prompt)}</h3>"
+            parts.append(self.look.html(heading))
+            parts += [part for i in exercise.items for part in self.fields[i.item_id].parts]
+        return parts
 
     def _show(self, message: str, *, error: bool = False) -> None:
         css = "wb-status-error" if error else "wb-status-ok"

@@ -75,8 +75,7 @@ class AssessmentView:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.widget = ctx.look.html("")
-        self.widget.add_class("wb-assessment-box")
+        self.widget = ctx.look.html("", "wb-assessment-box")
         self.show()
         self.watcher = Watcher(lambda: ctx.store.change_marker(ctx.client_id), self.show)
 
