@@ -20,6 +20,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from readme_section import replace_section
+
 from workbook.checks import KINDS, kinds_found
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,18 +120,6 @@ def section(results: dict[str, dict[str, object]], missing: list[str]) -> str:
     return "\n".join(lines)
 
 
-def write_section(readme: Path, text: str) -> None:
-    """Replace (or add) this benchmark's section of the README, leaving the others as they are."""
-    current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    if HEADING in current:
-        before, rest = current.split(HEADING, 1)
-        after = rest[rest.find("\n## ") :] if "\n## " in rest else ""
-        current = before.rstrip("\n") + "\n\n" + text + after
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    readme.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def _fmt(value: object) -> str:
     return "–" if value is None else f"{value:.2f}"
 
@@ -143,7 +133,7 @@ def main() -> None:
     missing = [name for name in SETS if name not in present]
     text = section({name: evaluate(path) for name, path in present.items()}, missing)
     print(text)
-    write_section(args.out, text)
+    replace_section(args.out, HEADING, text)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from pathlib import Path
 import psutil  # type: ignore[import-untyped]  # installed with ipykernel
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from readme_section import replace_section
 
 from workbook.app import voila_command
 from workbook.pages import all_pages
@@ -493,25 +494,6 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
     return "\n".join(lines)
 
 
-def write_section(readme: Path, section: str) -> None:
-    """Add or replace the `## Page speed` section of the README, leaving the rest as it is."""
-    text = readme.read_text() if readme.exists() else "# Benchmarks\n"
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        kept_before, kept_after = lines, []
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        kept_before, kept_after = lines[:start], lines[end:]
-    before = "\n".join(kept_before).rstrip("\n")
-    after = "\n".join(kept_after)
-    readme.write_text(
-        before + "\n\n" + section.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else "")
-    )
-
-
 def print_table(results: Results, pages: list[str], walk: list[str]) -> None:
     """The medians and ratios on the terminal."""
     reference = results.median("cold", REFERENCE)
@@ -631,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results, pages, walk)
     if args.json:
         args.json.write_text(json.dumps([s.__dict__ for s in results.samples], indent=1))
-    write_section(args.out, report(results, pages, walk, meta))
+    replace_section(args.out, SECTION, report(results, pages, walk, meta))
     print(f"\nwrote the '{SECTION}' section of {args.out}")
     return 0
 
