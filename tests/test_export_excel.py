@@ -114,3 +114,23 @@ def test_the_scores_sheet_has_each_clients_sessions(store: Store) -> None:
     )
     assert set(hidden["date"]) == {"day 0", "day 7", "day 14"}
     assert not {"alex", "sam"} & set(hidden["client_id"])
+
+
+def test_text_longer_than_an_excel_cell_is_cut_with_a_note(store: Store) -> None:
+    huge = "I need to say everything 💔 " * 2000  # about 56,000 characters
+    row = {
+        "entry_id": str(uuid.uuid4()), "client_id": "alex", "session_id": "2026-09-15",
+        "step_id": "step-01", "item_id": "x", "kind": "text", "prompt": "p", "value": huge,
+        "value_num": None, "saved_at": "2026-09-15T17:00:00+00:00",
+    }  # fmt: skip
+    restore(
+        store,
+        json.dumps(
+            {"format": "repair-workbook-backup", "format_version": 1, "answers": [row]}
+        ).encode(),
+    )
+    book = openpyxl.load_workbook(io.BytesIO(xlsx(store)))
+    cells = [c.value for r in book["answers"].iter_rows() for c in r if isinstance(c.value, str)]
+    cut = [v for v in cells if f"{len(huge):,} characters in all; the CSV and JSON exports" in v]
+    assert len(cut) == 1 and len(cut[0]) <= 32_767
+    assert cut[0].startswith("I need to say everything 💔")

@@ -14,6 +14,7 @@ from workbook.export import ExportRequest, answer_rows, dictionary_rows
 from workbook.store import COLUMNS, Store
 
 MAX_ROWS = 1_048_576  # rows per sheet in Excel, header included
+MAX_CELL = 32_767  # characters Excel keeps in one cell
 ANSWER_WIDTHS = (38, 14, 14, 16, 28, 9, 48, 48, 10, 34)
 DICTIONARY_WIDTHS = (9, 14, 28, 18, 60, 60)
 SESSION_COLUMNS = ("client_id", "session_id", "number", "started_at", "last_saved_at", "answers")
@@ -57,8 +58,24 @@ def _write_sheets(
             part += 1
             sheet = _new_sheet(book, f"{title} ({part})", header, widths)
             written = 1
-        sheet.append(row)  # text is already safe: cell_text never lets it start with "="
+        sheet.append(_fit(row))  # text is already safe: cell_text never lets it start with "="
         written += 1
+
+
+def _fit(row: Sequence[Any]) -> Sequence[Any]:
+    """The row, with any text too long for an Excel cell cut and marked (CSV and JSON keep it whole)."""
+    if not any(isinstance(v, str) and len(v) > MAX_CELL for v in row):
+        return row
+    return [
+        v[: MAX_CELL - len(_cut_note(v))] + _cut_note(v)
+        if isinstance(v, str) and len(v) > MAX_CELL
+        else v
+        for v in row
+    ]
+
+
+def _cut_note(text: str) -> str:
+    return f" […cut here: {len(text):,} characters in all; the CSV and JSON exports hold every one]"
 
 
 def _new_sheet(book: Any, title: str, header: Sequence[str], widths: Sequence[int]) -> Any:
