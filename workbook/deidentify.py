@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 
 from workbook.sessions import Session, list_sessions
-from workbook.store import Store
+from workbook.store import Store, local_day
 
 TEXT_REMOVED = "[text removed]"
 _CODED_KINDS = frozenset({"check", "rating", "choice"})
@@ -69,8 +69,7 @@ class Deidentifier:
 
     def days(self, client: str, saved_at: str) -> int:
         """Whole days from the client's first session to this moment (local calendar days)."""
-        day = datetime.fromisoformat(saved_at).astimezone().date()
-        return (day - self.first_day[client]).days
+        return (local_day(saved_at) - self.first_day[client]).days
 
     def day_label(self, client: str) -> Callable[[Session], str]:
         """How a client's sessions are dated: `day N`, counted from the client's first session."""

@@ -7,7 +7,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -150,11 +150,7 @@ def export(store: Store, fmt: str, target: Path, request: ExportRequest) -> list
     if target.is_dir():
         written = []
         for client in request.client_ids(store):
-            one = ExportRequest(
-                Selection((client,), *_rest(request.selection)),
-                request.deidentify,
-                request.keep_text,
-            )
+            one = replace(request, selection=replace(request.selection, client_ids=(client,)))
             name = "client" if request.deidentify else client
             written.extend(export(store, fmt, inside(target, f"{name}.{fmt}"), one))
         return written
@@ -196,10 +192,6 @@ def _check(store: Store, fmt: str, request: ExportRequest) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     request.client_ids(store)  # names any client that has no answers
-
-
-def _rest(selection: Selection) -> tuple[Any, ...]:
-    return (selection.session_ids, selection.step_id, selection.since)
 
 
 class _AtomicFile:

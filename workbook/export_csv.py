@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import csv
-import re
 from typing import IO
 
-from workbook.cells import FORMULA_STARTS, REPLACEMENT
+from workbook.cells import REPLACEMENT, UNSAFE_CONTROL, formula_safe_sql
 from workbook.dictionary import DICTIONARY_COLUMNS
 from workbook.export import ORDER, ExportRequest, answer_rows, dictionary_rows
 from workbook.store import COLUMNS, STRING_COLUMNS, Store
 
 CHUNK_ROWS = 5000
 SAFE_COLUMNS = ("entry_id", "client_id", "session_id", "step_id", "item_id", "kind", "saved_at")
-_UNSAFE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_csv(store: Store, request: ExportRequest, answers: IO[str], dictionary: IO[str]) -> int:
@@ -36,18 +34,12 @@ def write_csv(store: Store, request: ExportRequest, answers: IO[str], dictionary
 
 def csv_line_sql() -> str:
     """An SQL expression giving one CSV line per answer: text quoted, formulas made plain, numbers exact."""
-    starts = ", ".join(
-        "'" + c + "'" if c.isprintable() else f"char({ord(c)})" for c in FORMULA_STARTS
-    )
     fields = []
     for column in COLUMNS:
         if column in SAFE_COLUMNS:  # the store only holds ids and times of safe characters
             fields.append(column)
         elif column in STRING_COLUMNS:
-            safe = (
-                f"CASE WHEN substr({column}, 1, 1) IN ({starts}) "
-                f"THEN '''' || {column} ELSE {column} END"
-            )
+            safe = formula_safe_sql(column)
             fields.append(f"""'"' || replace({safe}, '"', '""') || '"'""")
         else:  # the shortest text that reads back as the same float, like Python's repr
             fields.append(
@@ -66,6 +58,6 @@ def _write_lines(store: Store, request: ExportRequest, out: IO[str]) -> int:
         while chunk := cursor.fetchmany(CHUNK_ROWS):
             # Control characters cannot start a formula, so replacing them after the SQL check
             # gives the same text as cells.cell_text does field by field.
-            out.write(_UNSAFE_CONTROL.sub(REPLACEMENT, "".join([row[0] for row in chunk])))
+            out.write(UNSAFE_CONTROL.sub(REPLACEMENT, "".join([row[0] for row in chunk])))
             count += len(chunk)
     return count

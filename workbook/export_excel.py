@@ -11,6 +11,7 @@ from workbook.cells import cell_text
 from workbook.deidentify import Deidentifier
 from workbook.dictionary import DICTIONARY_COLUMNS
 from workbook.export import ExportRequest, answer_rows, dictionary_rows
+from workbook.selection import Selection
 from workbook.store import COLUMNS, Store
 
 MAX_ROWS = 1_048_576  # rows per sheet in Excel, header included
@@ -98,14 +99,10 @@ def _new_sheet(book: Any, title: str, header: Sequence[str], widths: Sequence[in
 
 
 def _sessions(store: Store, request: ExportRequest) -> Iterable[tuple[Any, ...]]:
-    selection = request.selection
-    sql = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions"
-    params: list[str] = []
-    if selection.client_ids:
-        sql += f" WHERE client_id IN ({', '.join('?' * len(selection.client_ids))})"
-        params.extend(selection.client_ids)
+    where, params = Selection(request.selection.client_ids).where()
+    sql = f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions{where} ORDER BY client_id, number"
     with store.connect() as conn:
-        for row in conn.execute(sql + " ORDER BY client_id, number", params):
+        for row in conn.execute(sql, params):
             yield tuple(cell_text(v) if isinstance(v, str) else v for v in row)
 
 

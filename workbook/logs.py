@@ -20,7 +20,7 @@ from statistics import fmean
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
-from workbook.store import Answer, Store, new_answer, now_utc
+from workbook.store import Answer, Store, local_day, new_answer, now_utc
 
 LOGS_FILE = "logs.json"
 SCHEMA_VERSION = 1
@@ -637,7 +637,7 @@ def entries(
         created = min(a.saved_at for a in answers.values())
         day = values.get(log.date_field)
         if not isinstance(day, date):
-            day = datetime.fromisoformat(created).astimezone().date()
+            day = local_day(created)
         updated = max(a.saved_at for a in answers.values())
         found.append(LogEntry(entry_id, log.id, day, values, created, updated))
     return sorted(found, key=lambda e: (e.date, e.created_at, e.entry_id))

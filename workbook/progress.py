@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from workbook.content import Guide, load_guide
-from workbook.store import Store
+from workbook.store import Store, local_day
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,5 @@ def completion(store: Store, client_id: str, guide: Guide | None = None) -> list
 def activity(store: Store, client_id: str) -> list[tuple[date, int]]:
     """Answers saved per local calendar day, oldest first (days without answers left out)."""
     # Python's astimezone() follows the computer's own time zone rules, summer time included.
-    days = Counter(
-        datetime.fromisoformat(t).astimezone().date() for t in store.saved_times(client_id)
-    )
+    days = Counter(local_day(t) for t in store.saved_times(client_id))
     return sorted(days.items())

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from workbook.store import Store
+from workbook.store import Store, local_day
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Session:
     @property
     def day(self) -> date:
         """The local date the session started."""
-        return datetime.fromisoformat(self.started_at).astimezone().date()
+        return local_day(self.started_at)
 
     @property
     def label(self) -> str:

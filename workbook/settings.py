@@ -11,7 +11,7 @@ APP_NAME = "repair-workbook"
 DB_FILENAME = "answers.sqlite3"
 DEFAULT_CLIENT = "me"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def db_path() -> Path:
@@ -61,7 +61,7 @@ def validate_id(value: str, what: str) -> str:
 
 def validate_key(value: str, what: str, limit: int) -> str:
     """Accept a step id, item id or kind only if it is 1-`limit` letters, digits, dots, dashes or underscores."""
-    if len(value) > limit or not _SAFE_KEY.fullmatch(value):
+    if len(value) > limit or not SAFE_KEY.fullmatch(value):
         raise ValueError(
             f"{what} {value[:40]!r} is not allowed: use 1-{limit} letters, digits, dots, dashes "
             "or underscores, starting with a letter or digit"

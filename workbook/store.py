@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,6 +86,11 @@ class Answer:
 def now_utc() -> str:
     """The current time as UTC ISO-8601 with microseconds (sorts correctly as text)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def local_day(saved_at: str) -> date:
+    """The local calendar day of a stored UTC time."""
+    return datetime.fromisoformat(saved_at).astimezone().date()
 
 
 def new_answer(
@@ -320,7 +325,7 @@ def _upgrade(conn: sqlite3.Connection, version: int) -> None:
 # Every id column holds only these characters, so exports can write them without quoting or escaping.
 _ROW_PATTERNS = (
     re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-    *(re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*"),) * 5,
+    *(settings.SAFE_KEY,) * 5,
 )
 _SAVED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00")
 
