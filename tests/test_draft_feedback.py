@@ -12,7 +12,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-from workbook import draft_feedback
+from workbook import checks, draft_feedback
 from workbook.checks import Flag, check_message, encouragement, limits_note, load_rules
 from workbook.content import load_guide
 from workbook.draft_feedback import (
@@ -226,17 +226,18 @@ def test_typing_into_a_long_draft_rechecks_only_near_the_edit(
     rng = random.Random(7)
     text = _random_text(rng, 2000)
     checked: list[int] = []
-    real = draft_feedback.check_draft
+    real = draft_feedback._rules_in_draft
 
     def counting(part: str) -> list[Flag]:
         checked.append(len(part))
         return real(part)
 
-    monkeypatch.setattr(draft_feedback, "check_draft", counting)
+    monkeypatch.setattr(draft_feedback, "_rules_in_draft", counting)
     area = widgets.Textarea(value=text)
     fb = DraftFeedback(area)
     assert checked == [len(text)] and fb.checker.full_checks == 1
     checked.clear()
+    scored = checks._sentence_margins.cache_info().misses
     for char in " and I want to listen better this time":
         text += char
         area.value = text
@@ -244,7 +245,9 @@ def test_typing_into_a_long_draft_rechecks_only_near_the_edit(
     area.value = text = text[:middle] + "x" + text[middle:]
     assert fb.checker.full_checks == 1
     assert checked and max(checked) <= 4 * REACH + 1  # the work does not grow with the draft
-    assert fb.flags == real(text)
+    # The learned model scored only the sentences that changed: one per keystroke at most.
+    assert checks._sentence_margins.cache_info().misses - scored <= 40
+    assert fb.flags == check_draft(text)
 
 
 def test_a_first_check_on_a_background_thread_never_leaves_stale_notes(

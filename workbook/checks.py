@@ -6,10 +6,11 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
+from workbook.learned_checks import MODEL_FILE, Model, load_model, sentence_spans
 from workbook.live import run_later
 from workbook.phrase_rules import compile_patterns, expand_defines
 
@@ -24,6 +25,8 @@ _TOKEN = re.compile(r"[a-z0-9'’]+")
 GUARD_CHARS = 60  # how far after a match a kind's `unless_after` phrases are looked for
 _LOAD_LOCK = threading.Lock()
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+LEARNED_KINDS = tuple(k for k in KINDS if k != "trauma_dump")  # trauma_dump is a word count
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,19 @@ def check_message(text: str) -> list[Flag]:
     """Every flag for a draft, in reading order (an empty list means nothing the guide warns about)."""
     if not text.strip():
         return []
+    flags = rule_flags(text)
+    return sort_flags(flags + learned_flags(text, {f.kind for f in flags}))
+
+
+def sort_flags(flags: list[Flag]) -> list[Flag]:
+    """Flags in reading order (kinds in their listed order where spans tie)."""
+    return sorted(flags, key=lambda f: (f.start, f.end, KINDS.index(f.kind)))
+
+
+def rule_flags(text: str) -> list[Flag]:
+    """The flags the phrase rules (and the word count for trauma_dump) raise, in reading order."""
+    if not text.strip():
+        return []
     rules = load_rules()
     reading = _Reading.of(text, rules.spellings)
     flags: list[Flag] = []
@@ -124,7 +140,57 @@ def check_message(text: str) -> list[Flag]:
                 flags.append(_flag(rules, kind, start, end, text))
     if len(_WORD.findall(text)) > rules.trauma_dump_words:
         flags.append(_flag(rules, "trauma_dump", 0, len(text), text))
-    return sorted(flags, key=lambda f: (f.start, f.end, KINDS.index(f.kind)))
+    return sort_flags(flags)
+
+
+def learned_flags(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Flag]:
+    """The learned model's flags: each kind (not in `skip`) it finds, on the sentence scoring highest."""
+    rules = load_rules()
+    found: dict[str, list[tuple[float, int, int]]] = {}
+    for start, end in sentence_spans(text):
+        for kind, margin in _sentence_margins(text[start:end]):
+            if kind not in skip:
+                found.setdefault(kind, []).append((-margin, start, end))
+    flags = []
+    for kind, candidates in found.items():
+        harmless = rules.unless_after.get(kind)
+        for _, start, end in sorted(candidates):
+            # The rules' guards count here too: a sentence followed (or ended) by words that show
+            # it is meant kindly or in jest is not flagged.
+            if harmless and harmless.search(normalise(text[start : end + GUARD_CHARS])):
+                continue
+            flags.append(_flag(rules, kind, start, end, text))
+            break
+    return flags
+
+
+def learned_finds(kind: str, text: str) -> bool:
+    """Whether the learned model finds a kind in a text."""
+    return any(flag.kind == kind for flag in learned_flags(text))
+
+
+def normalise(text: str) -> str:
+    """A text as the learned model reads it: lower case, straight apostrophes, texting spellings written out."""
+    spellings = load_rules().spellings
+    folded = fold_case(text).translate(_APOSTROPHES)
+    return _TOKEN.sub(lambda m: spellings.get(m.group(), m.group()), folded)
+
+
+def checker_model() -> Model:
+    """The learned model, checked to score only kinds the checker knows."""
+    model = load_model()
+    unknown = sorted(set(model.kinds) - set(LEARNED_KINDS))
+    if unknown:
+        raise ContentError(MODEL_FILE, "kinds", f"unknown or not learnable: {unknown}")
+    return model
+
+
+@lru_cache(maxsize=8192)
+def _sentence_margins(sentence: str) -> tuple[tuple[str, float], ...]:
+    # Cached per sentence: re-checking a long draft while typing scores only the changed sentences.
+    model = checker_model()
+    margins = model.scores(normalise(sentence)) - model.thresholds
+    return tuple((k, float(m)) for k, m in zip(model.kinds, margins, strict=True) if m >= 0)
 
 
 def kinds_found(text: str) -> set[str]:
@@ -133,10 +199,12 @@ def kinds_found(text: str) -> set[str]:
 
 
 def has_phrase_of(kind: str, text: str) -> bool:
-    """Whether any of a kind's phrases appear in a text (before the guards for harmless uses)."""
+    """Whether any of a kind's phrases appear in a text (before the guards), or the learned model finds it."""
     rules = load_rules()
     reading = _Reading.of(text, rules.spellings)
-    return any(next(reading.matches(p), None) for p in rules.patterns.get(kind, ()))
+    if any(next(reading.matches(p), None) for p in rules.patterns.get(kind, ())):
+        return True
+    return bool(text.strip()) and learned_finds(kind, text)
 
 
 def fold_case(text: str) -> str:
@@ -167,8 +235,8 @@ def _notes() -> dict[str, str]:
 
 
 def warm_up() -> None:
-    """Compile the rules in the background once the page has drawn, so the first check while typing is quick."""
-    run_later(load_rules)
+    """Compile the rules and load the model once the page has drawn, so the first check while typing is quick."""
+    run_later(lambda: (load_rules(), checker_model()))
 
 
 def load_rules() -> Rules:

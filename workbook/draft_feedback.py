@@ -10,7 +10,16 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.checks import KINDS, Flag, check_message, encouragement, limits_note, load_rules
+from workbook.checks import (
+    Flag,
+    check_message,
+    encouragement,
+    learned_flags,
+    limits_note,
+    load_rules,
+    rule_flags,
+    sort_flags,
+)
 from workbook.forms import Look
 from workbook.live import run_soon
 
@@ -36,9 +45,22 @@ FULL_CHECK_BELOW = 2 * 4 * REACH  # drafts shorter than this are always checked 
 
 def check_draft(text: str) -> list[Flag]:
     """check_message, also reading curly apostrophes (’) as straight ones; quoted text is the person's own."""
-    folded = text.translate(_APOSTROPHES)
-    flags = check_message(folded)
-    if folded == text:
+    return _quoted(text, check_message(text.translate(_APOSTROPHES)))
+
+
+def _rules_in_draft(text: str) -> list[Flag]:
+    return _quoted(text, rule_flags(text.translate(_APOSTROPHES)))
+
+
+def _learned_in_draft(text: str, rules_found: list[Flag]) -> list[Flag]:
+    # The learned model scores sentence by sentence and caches each sentence's scores, so on the
+    # whole text it costs a sentence split plus scoring the sentences around the edit.
+    skip = {f.kind for f in rules_found}
+    return _quoted(text, learned_flags(text.translate(_APOSTROPHES), skip))
+
+
+def _quoted(text: str, flags: list[Flag]) -> list[Flag]:
+    if all(text[f.start : f.end] == f.text for f in flags):
         return flags
     return [dataclasses.replace(f, text=text[f.start : f.end]) for f in flags]
 
@@ -49,6 +71,7 @@ class IncrementalChecker:
     def __init__(self) -> None:
         self.text = ""
         self.flags: list[Flag] = []
+        self.rule_flags: list[Flag] = []  # the rules' part of `flags`, kept between edits
         self.full_checks = 0  # how often the whole text had to be checked (for tests and tuning)
         self._lock = threading.Lock()  # a first check may run on a background thread
 
@@ -56,11 +79,12 @@ class IncrementalChecker:
         """The flags of `text`, as check_draft(text) gives them."""
         with self._lock:
             if text != self.text:
-                flags = None if len(text) < FULL_CHECK_BELOW else self._near_edit(text)
-                if flags is None:
-                    flags = check_draft(text)
+                found = None if len(text) < FULL_CHECK_BELOW else self._near_edit(text)
+                if found is None:
+                    found = _rules_in_draft(text)
                     self.full_checks += 1
-                self.text, self.flags = text, flags
+                flags = sort_flags(found + _learned_in_draft(text, found))
+                self.text, self.flags, self.rule_flags = text, flags, found
             return list(self.flags)
 
     def _near_edit(self, new: str) -> list[Flag] | None:
@@ -75,8 +99,8 @@ class IncrementalChecker:
         a, b = max(0, left - REACH), min(len(new), right + REACH)  # the window checked
         if 2 * (b - a) > len(new):
             return None  # the window would be most of the text anyway
-        found = [f for f in check_draft(new[a:b]) if f.kind != DUMP_KIND]
-        kept = [f for f in self.flags if f.kind != DUMP_KIND]
+        found = [f for f in _rules_in_draft(new[a:b]) if f.kind != DUMP_KIND]
+        kept = [f for f in self.rule_flags if f.kind != DUMP_KIND]
         # A flag at the window's edge that was not there before and reaches towards the middle may
         # be a longer match cut off by the window (or its tail). Short ones are harmless: an
         # anchored pattern (^, $) also matches at the window's ends, and those are not kept.
@@ -101,7 +125,7 @@ class IncrementalChecker:
         flags = before + middle + after
         if len(new.split()) > load_rules().trauma_dump_words:  # the checker counts \S+ runs too
             flags.append(_dump_flag(new))
-        return sorted(flags, key=lambda f: (f.start, f.end, KINDS.index(f.kind)))
+        return sort_flags(flags)
 
 
 def _common_prefix(x: str, y: str) -> int:

@@ -1,0 +1,233 @@
+"""The checker's learned model: unseen phrasings found, spans on sentences, a valid and reproducible model file."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from workbook import checks
+from workbook.checks import LEARNED_KINDS, check_message, kinds_found, learned_flags, rule_flags
+from workbook.content import ContentError, data_dir
+from workbook.learned_checks import MODEL_FILE, features, load_model, read_model, sentence_spans
+from workbook.safety import text_signals
+
+DATA = Path(__file__).parent / "data"
+SHIPPED = data_dir() / MODEL_FILE
+FIRST_INDICES, INDEX_SUM = [298, 746, 3756, 4317, 4847], 12598934  # features of one sentence
+
+# Written for this test, not taken from any labelled set the model was trained on.
+UNSEEN = {
+    "blame": [
+        "Honestly the whole mess this year comes down to your carelessness.",
+        "You wreck every nice thing we plan.",
+        "None of this would be happening if you had just used your head.",
+    ],
+    "guilt_trip": [
+        "I gave up my whole career to follow you here and this is the thanks I get.",
+        "Fine, go out with your mates, I'll just sit here alone like always.",
+        "I hope you're happy knowing you made me cry all night.",
+    ],
+    "conditional_love": [
+        "A partner who really loved me would have picked up the phone.",
+        "If I mattered to you at all you'd have cancelled the trip.",
+        "Real love means you'd give up the gym nights for me.",
+    ],
+    "ultimatum": [
+        "Choose: it's your brother or me.",
+        "Move out by Friday or I'm calling my lawyer.",
+        "Stop seeing her or don't bother coming back.",
+    ],
+    "pressure": [
+        "I need an answer within the hour.",
+        "Reply right now, I'm not waiting any longer.",
+        "Decide tonight, I won't ask again.",
+    ],
+    "begging": [
+        "I'm on my knees, please give me one more chance.",
+        "Please don't go, I'm nothing without you, please.",
+        "I'm begging you to come home.",
+    ],
+    "deflecting_apology": [
+        "I apologise if my tone upset you, but you overreacted.",
+        "Sorry, but you made me do it.",
+        "Ok I'm sorry, can we drop it now?",
+    ],
+    "jealousy": [
+        "Why is your ex liking all your pictures?",
+        "Who were you texting at 2am?",
+        "I don't like how that guy at work looks at you.",
+    ],
+    "past": [
+        "This is exactly what you did on our anniversary three years ago.",
+        "Just like you did in Paris, you walked off and left me.",
+        "Remember when you lied about the money? Same thing again.",
+    ],
+    "self_harm_threat": [
+        "If you leave I'll swallow all my pills.",
+        "There's no point in me being here anymore if you go.",
+        "Maybe everyone would be better off if I just disappeared for good.",
+    ],
+    "empty_promise": [
+        "I promise I'll never drink again, starting tomorrow.",
+        "I'll be a completely new person, you'll see.",
+        "This time I'll change for real, I give you my word.",
+    ],
+    "stalking": [
+        "I went through your phone while you were asleep.",
+        "I followed you to the gym to see who you were meeting.",
+        "I logged into your email and read your messages.",
+    ],
+}
+
+
+def test_the_model_alone_finds_most_unseen_phrasings_and_the_checker_each_kind() -> None:
+    by_model = [k in {f.kind for f in learned_flags(t)} for k, ts in UNSEEN.items() for t in ts]
+    assert sum(by_model) >= 30, f"{sum(by_model)} of {len(by_model)}"
+    for kind, texts in UNSEEN.items():
+        assert sum(kind in kinds_found(t) for t in texts) >= 2, kind
+
+
+def test_the_model_finds_what_the_rules_miss_and_flags_it_once_on_its_sentence() -> None:
+    first = "We had a nice dinner on Friday. "
+    text = first + "Honestly the whole mess this year comes down to your carelessness."
+    assert "blame" not in {f.kind for f in rule_flags(text)}
+    (flag,) = [f for f in check_message(text) if f.kind == "blame"]
+    assert (flag.start, flag.end) == (len(first), len(text))
+    assert text[flag.start : flag.end] == flag.text
+    rules = checks.load_rules()
+    assert flag.message == rules.why["blame"] and flag.alternative == rules.alternative["blame"]
+
+
+def test_a_kind_the_rules_found_is_not_flagged_again_by_the_model() -> None:
+    text = "It's your fault we missed the flight. You wreck every nice thing we plan."
+    assert {f.kind for f in learned_flags(text)} >= {"blame"}
+    assert len([f for f in check_message(text) if f.kind == "blame"]) == len(
+        [f for f in rule_flags(text) if f.kind == "blame"]
+    )
+
+
+def test_the_rules_guards_for_harmless_uses_hold_for_the_model_too() -> None:
+    assert learned_flags("Remember when you forgot your passport? We still laugh about that") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("One. Two!  Three?", [(0, 4), (5, 9), (11, 17)]),
+        ("no punctuation at all", [(0, 21)]),
+        ("line one\n\n...\nline two", [(0, 8), (14, 22)]),
+        ("", []),
+    ],
+)
+def test_sentences_are_cut_at_stops_and_line_breaks(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    assert sentence_spans(text) == spans
+
+
+def test_self_harm_the_model_finds_lights_the_safety_panel_and_healthy_drafts_rarely_do() -> None:
+    text = "Nobody would even notice if I wasn't around anymore."
+    assert "self_harm_threat" not in {f.kind for f in rule_flags(text)}
+    assert checks.has_phrase_of("self_harm_threat", text)
+    assert "self_harm" in text_signals(text)
+    healthy = [
+        row["text"]
+        for name in (
+            "drafts_tuning.jsonl",
+            "drafts_dev.jsonl",
+            "drafts_dev4.jsonl",
+            "drafts_dev5.jsonl",
+        )
+        for row in map(json.loads, (DATA / name).read_text(encoding="utf-8").splitlines())
+        if not row["kinds"]
+    ]
+    lit = sum(checks.has_phrase_of("self_harm_threat", t) for t in healthy)
+    assert lit / len(healthy) <= 0.02, (lit, len(healthy))
+
+
+def test_features_are_the_same_in_every_process() -> None:
+    # crc32, not Python's per-process salted hash(): the shipped weights depend on these indices.
+    index, value = features("you never listen to me", 2**18)
+    assert index[:5].tolist() == FIRST_INDICES and int(index.sum()) == INDEX_SUM
+    assert np.isclose(float(value @ value), 1.0)
+
+
+def test_the_shipped_model_loads_quickly_and_covers_the_learned_kinds() -> None:
+    start = time.perf_counter()
+    model = read_model(SHIPPED)
+    assert time.perf_counter() - start < 0.5  # about 0.03 s; generous for a busy machine
+    assert model.kinds == LEARNED_KINDS and load_model().kinds == LEARNED_KINDS
+
+
+def test_the_shipped_model_was_trained_on_the_current_development_sets() -> None:
+    from workbook.train_checker import data_hash, dev_paths
+
+    assert read_model(SHIPPED).data_sha256 == data_hash(dev_paths()), (
+        "the development drafts changed: rebuild with python -m workbook.train_checker"
+    )
+
+
+def _arrays() -> dict[str, Any]:
+    with np.load(SHIPPED, allow_pickle=False) as raw:
+        return {name: raw[name] for name in raw.files}
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "problem"),
+    [
+        (lambda a: a.update(format=np.array(99)), "format", "must be 1"),
+        (lambda a: a.pop("thresholds"), "thresholds", "missing"),
+        (lambda a: a.update(rows=a["rows"] + 2**30), "rows", "must lie in"),
+        (lambda a: a.update(weights=a["weights"][:, :3]), "weights", "shape must be"),
+        (lambda a: a.update(bias=a["bias"] * np.nan), "bias", "finite"),
+        (lambda a: a.update(buckets=np.array(1000)), "buckets", "power of two"),
+    ],
+)
+def test_a_bad_model_file_names_the_file_field_and_problem(
+    tmp_path: Path, change: Any, where: str, problem: str
+) -> None:
+    arrays = _arrays()
+    change(arrays)
+    path = tmp_path / MODEL_FILE
+    np.savez_compressed(path, allow_pickle=False, **arrays)
+    with pytest.raises(ContentError) as caught:
+        read_model(path)
+    assert (caught.value.file, caught.value.where) == (MODEL_FILE, where)
+    assert problem in caught.value.problem
+
+
+def test_a_missing_or_broken_model_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="not found"):
+        read_model(tmp_path / MODEL_FILE)
+    (tmp_path / MODEL_FILE).write_bytes(b"not a zip")
+    with pytest.raises(ContentError, match="not a readable"):
+        read_model(tmp_path / MODEL_FILE)
+
+
+@pytest.fixture(scope="module")
+def training() -> Any:
+    pytest.importorskip("sklearn", reason="retraining needs the train extra")
+    from workbook.train_checker import train
+
+    return train()
+
+
+def test_training_reproduces_the_shipped_model(training: Any) -> None:
+    shipped = _arrays()
+    assert sorted(shipped) == sorted(training.arrays)
+    for name, array in training.arrays.items():
+        assert np.array_equal(shipped[name], array), name
+
+
+def test_cross_validated_recall_and_healthy_flags_stay_at_their_level(training: Any) -> None:
+    # Each set scored by a model trained on the others: the model alone, on drafts it never saw.
+    low = {kind: r[2] for kind, r in training.recall.items() if r[2] < 0.3}
+    assert not low, low
+    assert np.mean([r[2] for r in training.recall.values()]) >= 0.55
+    _, _, model, _, safety = training.healthy
+    assert model <= 0.045 and safety <= 0.01
