@@ -1,9 +1,8 @@
-"""The checker's learned model: unseen phrasings found, spans on sentences, a valid and reproducible model file."""
+"""The checker's learned model: unseen phrasings found, spans on sentences, BERT's tokens, a valid model file."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,27 @@ import pytest
 from workbook import checks
 from workbook.checks import LEARNED_KINDS, check_message, kinds_found, learned_flags, rule_flags
 from workbook.content import ContentError, data_dir
-from workbook.learned_checks import MODEL_FILE, features, load_model, read_model, sentence_spans
+from workbook.learned_checks import MODEL_FILE, load_model, read_model, sentence_spans
 from workbook.safety import text_signals
+from workbook.sentence_encoder import MAX_TOKENS
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = data_dir() / MODEL_FILE
-FIRST_INDICES, INDEX_SUM = [298, 746, 3756, 4317, 4847], 12598934  # features of one sentence
+# Token ids the reference BERT tokenizer (Hugging Face's, for this vocabulary) gives these texts.
+REFERENCE_TOKENS = {
+    "ur honestly the laziest person ive ever lived with!!! \N{POUTING FACE}": [
+        101, 24471, 9826, 1996, 2474, 14272, 3367, 2711, 4921, 2063, 2412, 2973, 2007, 999,
+        999, 999, 100, 102,
+    ],
+    "Café déjà vu \N{EM DASH} I'm sorry, but you NEVER listen.": [
+        101, 7668, 2139, 3900, 24728, 1517, 1045, 1005, 1049, 3374, 1010, 2021, 2017, 2196,
+        4952, 1012, 102,
+    ],
+    "\N{CJK UNIFIED IDEOGRAPH-4F60}\N{CJK UNIFIED IDEOGRAPH-597D} world, it's 2am... where r u??": [
+        101, 100, 100, 2088, 1010, 2009, 1005, 1055, 23409, 2213, 1012, 1012, 1012, 2073,
+        1054, 1057, 1029, 1029, 102,
+    ],
+}  # fmt: skip
 
 # Written for this test, not taken from any labelled set the model was trained on.
 UNSEEN = {
@@ -150,17 +164,30 @@ def test_self_harm_the_model_finds_lights_the_safety_panel_and_healthy_drafts_ra
     assert lit / len(healthy) <= 0.02, (lit, len(healthy))
 
 
-def test_features_are_the_same_in_every_process() -> None:
-    # crc32, not Python's per-process salted hash(): the shipped weights depend on these indices.
-    index, value = features("you never listen to me", 2**18)
-    assert index[:5].tolist() == FIRST_INDICES and int(index.sum()) == INDEX_SUM
-    assert np.isclose(float(value @ value), 1.0)
+@pytest.mark.parametrize(("text", "ids"), REFERENCE_TOKENS.items())
+def test_texts_are_cut_into_the_same_tokens_as_the_reference_tokenizer(
+    text: str, ids: list[int]
+) -> None:
+    assert load_model().encoder.token_ids(text) == ids
 
 
-def test_the_shipped_model_loads_quickly_and_covers_the_learned_kinds() -> None:
-    start = time.perf_counter()
+def test_a_long_draft_is_cut_to_the_encoders_limit_and_still_scored() -> None:
+    model = load_model()
+    ids = model.encoder.token_ids("word " * 1000)
+    assert len(ids) == MAX_TOKENS and ids[-1] == model.encoder.vocab["[SEP]"]
+    assert np.isfinite(model.scores("word " * 1000)).all()
+
+
+def test_scoring_sentences_together_gives_what_scoring_each_alone_does() -> None:
+    model = load_model()
+    sentences = ["Answer me now.", "Thanks for the lovely dinner on Friday, it meant a lot to me."]
+    together = model.scores_of(sentences)
+    alone = np.stack([model.scores(s) for s in sentences])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_the_shipped_model_covers_the_learned_kinds() -> None:
     model = read_model(SHIPPED)
-    assert time.perf_counter() - start < 0.5  # about 0.03 s; generous for a busy machine
     assert model.kinds == LEARNED_KINDS and load_model().kinds == LEARNED_KINDS
 
 
@@ -180,12 +207,19 @@ def _arrays() -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("change", "where", "problem"),
     [
-        (lambda a: a.update(format=np.array(99)), "format", "must be 1"),
+        (lambda a: a.update(format=np.array(99)), "format", "must be 2"),
         (lambda a: a.pop("thresholds"), "thresholds", "missing"),
-        (lambda a: a.update(rows=a["rows"] + 2**30), "rows", "must lie in"),
-        (lambda a: a.update(weights=a["weights"][:, :3]), "weights", "shape must be"),
+        (lambda a: a.update(head=a["head"][:, :3]), "head", "shape must be"),
         (lambda a: a.update(bias=a["bias"] * np.nan), "bias", "finite"),
-        (lambda a: a.update(buckets=np.array(1000)), "buckets", "power of two"),
+        (lambda a: a.update(vocab=a["vocab"][1:]), "words.int8", "one row per token"),
+        (lambda a: a.update(vocab=a["vocab"][a["vocab"] != "[UNK]"]), "vocab", "[UNK]"),
+        (lambda a: a.update({"2.query.int8": a["2.query.int8"][:10]}), "2.query.int8", "shape"),
+        (
+            lambda a: a.update({"0.ln1.weight": a["0.ln1.weight"] * np.inf}),
+            "0.ln1.weight",
+            "finite",
+        ),
+        (lambda a: a.update(heads=np.array(7)), "layers", "whole heads"),
     ],
 )
 def test_a_bad_model_file_names_the_file_field_and_problem(
@@ -207,27 +241,3 @@ def test_a_missing_or_broken_model_file_is_named(tmp_path: Path) -> None:
     (tmp_path / MODEL_FILE).write_bytes(b"not a zip")
     with pytest.raises(ContentError, match="not a readable"):
         read_model(tmp_path / MODEL_FILE)
-
-
-@pytest.fixture(scope="module")
-def training() -> Any:
-    pytest.importorskip("sklearn", reason="retraining needs the train extra")
-    from workbook.train_checker import train
-
-    return train()
-
-
-def test_training_reproduces_the_shipped_model(training: Any) -> None:
-    shipped = _arrays()
-    assert sorted(shipped) == sorted(training.arrays)
-    for name, array in training.arrays.items():
-        assert np.array_equal(shipped[name], array), name
-
-
-def test_cross_validated_recall_and_healthy_flags_stay_at_their_level(training: Any) -> None:
-    # Each set scored by a model trained on the others: the model alone, on drafts it never saw.
-    low = {kind: r[2] for kind, r in training.recall.items() if r[2] < 0.3}
-    assert not low, low
-    assert np.mean([r[2] for r in training.recall.values()]) >= 0.55
-    _, _, model, _, safety = training.healthy
-    assert model <= 0.045 and safety <= 0.01

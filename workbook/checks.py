@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
-from workbook.learned_checks import MODEL_FILE, Model, load_model, sentence_spans
+from workbook.learned_checks import MODEL_FILE, Model, load_model, reading_chunks, sentence_spans
 from workbook.live import run_later
 from workbook.phrase_rules import compile_patterns, expand_defines
 
@@ -144,17 +144,29 @@ def rule_flags(text: str) -> list[Flag]:
 
 
 def learned_flags(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Flag]:
-    """The learned model's flags: each kind (not in `skip`) it finds, on the sentence scoring highest."""
+    """The learned model's flags: each kind (not in `skip`) it finds in the draft, read whole (or in
+    pieces when long), on the sentence of that piece scoring highest for the kind."""
     rules = load_rules()
-    found: dict[str, list[tuple[float, int, int]]] = {}
-    for start, end in sentence_spans(text):
-        for kind, margin in _sentence_margins(text[start:end]):
-            if kind not in skip:
-                found.setdefault(kind, []).append((-margin, start, end))
+    model = checker_model()
+    chunks = [
+        (_margins(text[start:end]), start, end)
+        for start, end in reading_chunks(text, model.encoder)
+    ]
     flags = []
-    for kind, candidates in found.items():
+    for k, kind in enumerate(model.kinds):
+        if kind in skip or not chunks:
+            continue
+        margins, chunk_start, chunk_end = max(chunks, key=lambda c: c[0][k])
+        if margins[k] < 0:
+            continue
+        spans = [
+            (chunk_start + s, chunk_start + e)
+            for s, e in sentence_spans(text[chunk_start:chunk_end])
+        ]
+        if len(spans) > 1:
+            spans.sort(key=lambda span: -_margins(text[span[0] : span[1]])[k])
         harmless = rules.unless_after.get(kind)
-        for _, start, end in sorted(candidates):
+        for start, end in spans:
             # The rules' guards count here too: a sentence followed (or ended) by words that show
             # it is meant kindly or in jest is not flagged.
             if harmless and harmless.search(normalise(text[start : end + GUARD_CHARS])):
@@ -170,7 +182,7 @@ def learned_finds(kind: str, text: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    """A text as the learned model reads it: lower case, straight apostrophes, texting spellings written out."""
+    """A text as the guards read it: lower case, straight apostrophes, texting spellings written out."""
     spellings = load_rules().spellings
     folded = fold_case(text).translate(_APOSTROPHES)
     return _TOKEN.sub(lambda m: spellings.get(m.group(), m.group()), folded)
@@ -186,11 +198,10 @@ def checker_model() -> Model:
 
 
 @lru_cache(maxsize=8192)
-def _sentence_margins(sentence: str) -> tuple[tuple[str, float], ...]:
-    # Cached per sentence: re-checking a long draft while typing scores only the changed sentences.
+def _margins(text: str) -> tuple[float, ...]:
+    # Cached per text: re-checking a long draft while typing scores only the changed sentences.
     model = checker_model()
-    margins = model.scores(normalise(sentence)) - model.thresholds
-    return tuple((k, float(m)) for k, m in zip(model.kinds, margins, strict=True) if m >= 0)
+    return tuple(float(m) for m in model.scores(text) - model.thresholds)
 
 
 def kinds_found(text: str) -> set[str]:

@@ -53,8 +53,8 @@ def _rules_in_draft(text: str) -> list[Flag]:
 
 
 def _learned_in_draft(text: str, rules_found: list[Flag]) -> list[Flag]:
-    # The learned model scores sentence by sentence and caches each sentence's scores, so on the
-    # whole text it costs a sentence split plus scoring the sentences around the edit.
+    # The learned model caches each sentence's scores, so on the whole text it costs a sentence
+    # split, scoring the sentence around the edit, and scoring the draft up to the encoder's limit.
     skip = {f.kind for f in rules_found}
     return _quoted(text, learned_flags(text.translate(_APOSTROPHES), skip))
 

