@@ -56,3 +56,37 @@ def test_each_page_stays_within_its_model_budget(
     frame_part, body = build(page_id, monkeypatch)
     assert len(models(frame_part)) <= FRAME_BUDGET
     assert len(models(frame_part + body)) <= PAGE_BUDGET
+
+
+HEAVY_MODULES = ("numpy", "pandas")  # each costs a cold page 70 ms or more to import
+_RUN_PAGES = """
+import contextlib, io, json, sys
+import ipywidgets
+for path in sys.argv[1:]:
+    cells = json.loads(open(path, encoding="utf-8").read())["cells"]
+    names = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), names)
+    heavy = [m for m in HEAVY if m in sys.modules]
+    if heavy:
+        print(path, heavy)
+        break
+"""
+
+
+def test_drawing_a_page_imports_neither_numpy_nor_pandas(tmp_path: Path) -> None:
+    # In a fresh process (this one has them loaded): the checker's model and the counselor's tables
+    # load them only when used, not while a page is drawn.
+    import subprocess
+    import sys
+
+    notebooks = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+    script = f"HEAVY = {HEAVY_MODULES!r}\n" + _RUN_PAGES
+    env = {**__import__("os").environ, "WORKBOOK_DB": str(tmp_path / "answers.sqlite3")}
+    result = subprocess.run(
+        [sys.executable, "-c", script, *map(str, notebooks)],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    )  # fmt: skip
+    assert result.stdout == "", result.stdout

@@ -7,12 +7,14 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbook.content import ContentError, data_dir, read_json
-from workbook.learned_checks import MODEL_FILE, Model, load_model, reading_chunks, sentence_spans
 from workbook.live import run_later
 from workbook.phrase_rules import compile_patterns, expand_defines
+
+if TYPE_CHECKING:
+    from workbook.learned_checks import Model
 
 CHECKS_FILE = "checks.json"
 KINDS = (
@@ -146,6 +148,8 @@ def rule_flags(text: str) -> list[Flag]:
 def learned_flags(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Flag]:
     """The learned model's flags: each kind (not in `skip`) it finds in the draft, read whole (or in
     pieces when long), on the sentence of that piece scoring highest for the kind."""
+    from workbook.learned_checks import reading_chunks, sentence_spans  # numpy: only when checking
+
     rules = load_rules()
     model = checker_model()
     chunks = [
@@ -190,6 +194,8 @@ def normalise(text: str) -> str:
 
 def checker_model() -> Model:
     """The learned model, checked to score only kinds the checker knows."""
+    from workbook.learned_checks import MODEL_FILE, load_model
+
     model = load_model()
     unknown = sorted(set(model.kinds) - set(LEARNED_KINDS))
     if unknown:
