@@ -226,13 +226,13 @@ def test_typing_into_a_long_draft_rechecks_only_near_the_edit(
     rng = random.Random(7)
     text = _random_text(rng, 2000)
     checked: list[int] = []
-    real = draft_feedback._rules_in_draft
+    real = draft_feedback.rule_flags_in_draft
 
     def counting(part: str) -> list[Flag]:
         checked.append(len(part))
         return real(part)
 
-    monkeypatch.setattr(draft_feedback, "_rules_in_draft", counting)
+    monkeypatch.setattr(draft_feedback, "rule_flags_in_draft", counting)
     area = widgets.Textarea(value=text)
     fb = DraftFeedback(area)
     assert checked == [len(text)] and fb.checker.full_checks == 1

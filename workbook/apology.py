@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbook import settings
-from workbook.checks import Flag, limits_note
+from workbook.checks import Flag, limits_note, rules_ready
 from workbook.content import (
     ContentError,
     check_schema_version,
@@ -24,7 +24,7 @@ from workbook.content import (
     load_guide,
     read_json,
 )
-from workbook.draft_feedback import check_draft, flags_html
+from workbook.draft_feedback import flags_html, rule_flags_in_draft
 from workbook.forms import Look
 from workbook.live import run_soon
 from workbook.store import COLUMNS, Answer, Store, new_answer
@@ -384,7 +384,9 @@ class ApologyBuilder:
             spans = found.get(part.id, [])
             flags: list[Flag] = [
                 f
-                for f in check_draft(texts.get(part.id, ""))
+                # Rules only: the review runs on every keystroke in the kernel's main thread, and
+                # the learned model there would hold up the typing (and the save when leaving).
+                for f in rule_flags_in_draft(texts.get(part.id, ""))
                 if f.kind not in COVERED_KINDS
                 and not any(f.start < end and start < f.end for start, end in spans)
             ]
@@ -404,7 +406,12 @@ class ApologyBuilder:
         self.status.value = f"<span class='{css}' role='status'>{html.escape(message)}</span>"
 
     def _changed(self, _change: dict[str, Any]) -> None:
-        self.update()
+        if rules_ready():
+            self.update()
+        else:
+            # Compiling the rules takes about half a second: off the kernel's main thread, so the
+            # keystrokes behind this one (and a save when the page is left) are not held up.
+            run_soon(self.update)
 
 
 def _version_item(answer: Answer) -> str:

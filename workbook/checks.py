@@ -251,15 +251,20 @@ def _notes() -> dict[str, str]:
         raise ContentError(path.name, "document", f"missing or malformed field {exc}") from None
 
 
-def warm_up() -> None:
-    """Compile the rules and load the model once the page has drawn, so the first check while typing is quick."""
-    run_later(lambda: (load_rules(), checker_model()))
+def warm_up(*, with_model: bool = True) -> None:
+    """Compile the rules (and load the model) once the page has drawn, so the first check while typing is quick."""
+    run_later(lambda: (load_rules(), with_model and checker_model()))
 
 
 def load_rules() -> Rules:
     """Load and validate the checker's rules, once per process (raises ContentError naming the problem)."""
     with _LOAD_LOCK:
         return _load_rules()
+
+
+def rules_ready() -> bool:
+    """Whether the rules are compiled already (a check then takes milliseconds, not half a second)."""
+    return _load_rules.cache_info().currsize > 0
 
 
 @cache

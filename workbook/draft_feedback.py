@@ -48,7 +48,8 @@ def check_draft(text: str) -> list[Flag]:
     return _quoted(text, check_message(text.translate(_APOSTROPHES)))
 
 
-def _rules_in_draft(text: str) -> list[Flag]:
+def rule_flags_in_draft(text: str) -> list[Flag]:
+    """check_draft with the phrase rules only: quick enough to run on every keystroke."""
     return _quoted(text, rule_flags(text.translate(_APOSTROPHES)))
 
 
@@ -81,7 +82,7 @@ class IncrementalChecker:
             if text != self.text:
                 found = None if len(text) < FULL_CHECK_BELOW else self._near_edit(text)
                 if found is None:
-                    found = _rules_in_draft(text)
+                    found = rule_flags_in_draft(text)
                     self.full_checks += 1
                 flags = sort_flags(found + _learned_in_draft(text, found))
                 self.text, self.flags, self.rule_flags = text, flags, found
@@ -99,7 +100,7 @@ class IncrementalChecker:
         a, b = max(0, left - REACH), min(len(new), right + REACH)  # the window checked
         if 2 * (b - a) > len(new):
             return None  # the window would be most of the text anyway
-        found = [f for f in _rules_in_draft(new[a:b]) if f.kind != DUMP_KIND]
+        found = [f for f in rule_flags_in_draft(new[a:b]) if f.kind != DUMP_KIND]
         kept = [f for f in self.rule_flags if f.kind != DUMP_KIND]
         # A flag at the window's edge that was not there before and reaches towards the middle may
         # be a longer match cut off by the window (or its tail). Short ones are harmless: an

@@ -47,7 +47,7 @@ def _apology_builder(ctx: Context) -> widgets.Widget:
     from workbook.apology import ApologyBuilder
     from workbook.checks import warm_up
 
-    warm_up()
+    warm_up(with_model=False)  # the builder reviews with the rules only
     boxes = {
         i: f.input for i, f in ctx.form.fields.items() if isinstance(f.input, widgets.Textarea)
     }
