@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +82,9 @@ for path in sys.argv[1:]:
 def test_drawing_a_page_imports_neither_numpy_nor_pandas(tmp_path: Path) -> None:
     # In a fresh process (this one has them loaded): the checker's model and the counselor's tables
     # load them only when used, not while a page is drawn.
-    import subprocess
-    import sys
-
     notebooks = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
     script = f"HEAVY = {HEAVY_MODULES!r}\n" + _RUN_PAGES
-    env = {**__import__("os").environ, "WORKBOOK_DB": str(tmp_path / "answers.sqlite3")}
+    env = {**os.environ, "WORKBOOK_DB": str(tmp_path / "answers.sqlite3")}
     result = subprocess.run(
         [sys.executable, "-c", script, *map(str, notebooks)],
         capture_output=True, text=True, env=env, timeout=300, check=True,
