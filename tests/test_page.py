@@ -23,10 +23,23 @@ BINDER_VARIABLES = ("WORKBOOK_ON_BINDER", "BINDER_LAUNCH_HOST", "BINDER_REPO_URL
 
 @pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """What the page displays (page.display is IPython's display; collect instead of printing)."""
+    """The widgets the page shows (collected instead of sent to a front end)."""
     seen: list[Any] = []
-    monkeypatch.setattr(page, "display", lambda *objs: seen.extend(objs))
+    monkeypatch.setattr(page, "show", seen.append)
     return seen
+
+
+def test_show_sends_the_widget_view_without_its_text_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(page, "display", lambda obj, **kw: sent.append((obj, kw)))
+    box = widgets.VBox([widgets.Text("x" * 500)])
+    monkeypatch.setattr(widgets.Text, "__repr__", lambda _self: pytest.fail("text form built"))
+    page.show(box)
+    ((bundle, options),) = sent
+    assert options == {"raw": True}
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == box.model_id and view["version_major"] == 2
+    assert bundle["text/plain"] == "VBox()"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import html
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
@@ -14,17 +14,10 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from workbook.content import Guide, load_guide
 from workbook.forms import Look
 from workbook.live import Watcher, run_soon
-from workbook.safety import (
-    INTERNATIONAL,
-    Country,
-    Resource,
-    answer_signals,
-    countries,
-    country_resources,
-    default_country,
-    own_behaviour,
-)
 from workbook.store import Store
+
+if TYPE_CHECKING:
+    from workbook.safety import Country, Resource
 
 HEADING = "You deserve to be safe"
 EXIT_NOTE = (
@@ -117,8 +110,13 @@ class SafetyPanel:
     def refresh(self) -> None:
         """Recompute the signals from the store's latest answers and show or hide the panel."""
         answers = list(self.store.latest(self.client_id).values())
-        found = answer_signals(answers, self.guide)
-        own = bool(found) and own_behaviour(answers, self.guide)
+        found: dict[str, list[str]] = {}
+        own = False
+        if answers:  # the scan's rules load only when there is something to scan
+            from workbook.safety import answer_signals, own_behaviour
+
+            found = answer_signals(answers, self.guide)
+            own = bool(found) and own_behaviour(answers, self.guide)
         with self._lock:
             self.signals, self.own = found, own
             self._render()
@@ -130,6 +128,8 @@ class SafetyPanel:
         )
 
     def _parts(self) -> _Parts:
+        from workbook.safety import countries, country_resources, default_country
+
         with self._lock:
             if self._made is not None:
                 return self._made
@@ -158,6 +158,8 @@ class SafetyPanel:
                     self._made.intro.value = self._made.help.value = ""
                 self.widget.layout.display = "none"
                 return
+            from workbook.safety import country_resources
+
             country = country_resources(self.country.value)
             self.intro.value = intro_html(self.signals)
             self.help.value = help_html(self.signals, self.own, country)
@@ -229,6 +231,8 @@ def _emergency_html(country: Country) -> str:
 def _section_html(
     title: str, text: str, lines: Sequence[Resource], country: Country, shown: set[str]
 ) -> str:
+    from workbook.safety import INTERNATIONAL, country_resources
+
     fresh = [r for r in lines if r.id not in shown]
     shown.update(r.id for r in fresh)
     if fresh:
@@ -245,6 +249,8 @@ def _section_html(
 
 
 def _where(country: Country) -> str:
+    from workbook.safety import INTERNATIONAL
+
     return "your country" if country.code == INTERNATIONAL else country.name
 
 
