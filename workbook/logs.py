@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from statistics import fmean
 from typing import Any
 
 from workbook.content import ContentError, data_dir, read_json
@@ -765,4 +764,5 @@ def conflict_summary(items: Iterable[LogEntry], log: LogDef | None = None) -> Co
 
 def _mean(values: Iterable[Any]) -> float | None:
     numbers: Sequence[int] = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
-    return fmean(numbers) if numbers else None
+    # sum/len rather than statistics.fmean: importing statistics costs every log page ~6 ms
+    return sum(numbers) / len(numbers) if numbers else None
