@@ -247,6 +247,28 @@ def test_typing_then_leaving_at_once_still_saves(browsing: Browsing) -> None:
     )
 
 
+def test_typing_on_while_the_first_answer_is_scanned_still_saves(browsing: Browsing) -> None:
+    # The first saved text answer makes the page scan all answers for safety signals, loading the
+    # message checker's model in the background; typing on and leaving at once must still save.
+    server = browsing.server
+    page = browsing.open("02_step-01.ipynb", ready=".wb-form")
+    area = page.locator(".wb-form .wb-text textarea").first
+    area.click()
+    area.press_sequentially("I kept score ")
+    expect_saved(page)
+    rest = f"and I will stop {time.time():.0f}"
+    area.press_sequentially(rest, delay=20)
+    typed = time.monotonic()
+    page.click("a.wb-next")
+    assert time.monotonic() - typed < 0.3
+    page.wait_for_selector(".wb-live-frame", timeout=RENDER_TIMEOUT_MS)
+    server.wait_for(
+        lambda: f"I kept score {rest}" in server.latest("step-01").values(),
+        timeout=10,
+        what="the whole text, typed on while the first answer was scanned",
+    )
+
+
 def test_two_tabs_on_one_step_both_save(browsing: Browsing) -> None:
     server = browsing.server
     first = _save_text(browsing, "04_step-03.ipynb", "written in the first tab")
