@@ -3,9 +3,12 @@
 Every set under tests/data but the held-out one was used while building the checker (writing the
 rules, training its model): tuning, dev, dev2, dev3 (the first held-out set), dev4, dev5, dev6 (the
 second held-out set) and dev7a–dev7e (written in different registers by people who never saw the
-rules: texting, polished and subtle, contrastive pairs, one-liners, long mixed messages). The
-held-out set, drafts_heldout3.jsonl, is written by someone who never saw the rules, the model or the
-other sets, and is never used for building, so only its numbers estimate how the checker does on
+rules: texting, polished and subtle, contrastive pairs, one-liners, long mixed messages), dev8 (the
+third held-out set) and dev9a–dev9c (texting, longer messages with the harm hidden in one sentence,
+subtle and veiled wording with near-miss healthy twins, by people who saw only the label
+definitions). The held-out set, drafts_heldout4.jsonl, is written by someone who saw only the label
+definitions and the guide, never the rules, the model or the other sets, and is never used for
+building, so only its numbers estimate how the checker does on
 drafts it has not seen. A set whose file is absent is skipped, with a note.
 
 Usage: python benchmarks/checker_quality.py [--out benchmarks/README.md]
@@ -34,7 +37,9 @@ SETS = {
     "dev5": DATA / "drafts_dev5.jsonl",
     "dev6": DATA / "drafts_heldout2.jsonl",
     **{f"dev7{x}": DATA / f"drafts_dev7{x}.jsonl" for x in "abcde"},
-    "held-out": DATA / "drafts_heldout3.jsonl",
+    "dev8": DATA / "drafts_heldout3.jsonl",
+    **{f"dev9{x}": DATA / f"drafts_dev9{x}.jsonl" for x in "abc"},
+    "held-out": DATA / "drafts_heldout4.jsonl",
 }
 HELD_OUT = "held-out"
 README = ROOT / "benchmarks" / "README.md"

@@ -124,11 +124,9 @@ HARD_NEGATIVES = [
     "he is pushing me to move faster",
     "I'm afraid of losing her",
     "I'm afraid of her leaving me",
-    "I'm scared of them finding out",
     "I'm afraid of her reaction",
     "I was afraid of his reaction",
     "She's afraid of commitment",
-    "I'm scared of the future",
     "The breakup forced me to look at myself",
     "she forced me to face the truth",
     "I choked during the talk",
@@ -155,7 +153,6 @@ HARD_NEGATIVES = [
     "she keeps the car",
     "We're not allowed to have pets in our flat",
     "I'm not allowed to contact her",
-    "My anxiety won't let me see clearly",
     "He won't let me explain",
     "I won't let her go without a fight",
     "She threatened to cancel dinner",
@@ -269,6 +266,23 @@ def test_reasons_follow_the_guide_order_and_appear_once() -> None:
 def test_each_phrase_gives_its_tag(tag: str, phrase: str) -> None:
     assert tag in text_signals(phrase)
     assert tag in text_signals(phrase.upper())  # case-insensitive
+
+
+# Fear and anxiety in plain words. The message checker's model, trained on many veiled threats of
+# self-harm, scores these just over its threshold for that kind; raising it to keep them out cost
+# about 4 points of that kind's recall on held-back drafts. So they may bring up the self-harm help
+# lines, and must never read as abuse, control, threats or the writer's own acts.
+DISTRESS = [
+    "I'm scared of them finding out",
+    "I'm scared of the future",
+    "My anxiety won't let me see clearly",
+]
+
+
+@pytest.mark.parametrize("phrase", DISTRESS)
+def test_fear_and_anxiety_bring_up_at_most_the_self_harm_lines(phrase: str) -> None:
+    assert text_signals(phrase) <= {"self_harm"}
+    assert not text_own_behaviour(phrase)
 
 
 @pytest.mark.parametrize("phrase", HARD_NEGATIVES)

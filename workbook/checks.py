@@ -182,7 +182,8 @@ def learned_flags(text: str, skip: set[str] | frozenset[str] = frozenset()) -> l
 
 def learned_finds(kind: str, text: str) -> bool:
     """Whether the learned model finds a kind in a text."""
-    return any(flag.kind == kind for flag in learned_flags(text))
+    others = set(LEARNED_KINDS) - {kind}  # only this kind's sentence is looked for
+    return any(flag.kind == kind for flag in learned_flags(text, others))
 
 
 def normalise(text: str) -> str:

@@ -46,6 +46,8 @@ SETS = {
     "dev5": "drafts_dev5.jsonl",
     "dev6": "drafts_heldout2.jsonl",  # the second held-out set, trained on since the third exists
     **{f"dev7{x}": f"drafts_dev7{x}.jsonl" for x in "abcde"},
+    "dev8": "drafts_heldout3.jsonl",  # the third held-out set, trained on since the fourth exists
+    **{f"dev9{x}": f"drafts_dev9{x}.jsonl" for x in "abc"},
 }
 VALIDATION_SHARE = 6  # one draft in this many is kept out of training, for the thresholds
 # Share of held-back healthy drafts the checker (rules and model) may flag. Below the 10% target:
