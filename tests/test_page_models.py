@@ -37,10 +37,10 @@ def models(shown: list[Any]) -> set[str]:
 def build(page_id: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
     """What the page's notebook displays: the frame's widgets, then the body's."""
     frame_part: list[Any] = []
-    monkeypatch.setattr(page, "display", lambda *objs: frame_part.extend(objs))
+    monkeypatch.setattr(page, "show", frame_part.append)
     live = page.frame(page_id)
     body: list[Any] = []
-    monkeypatch.setattr(page, "display", lambda *objs: body.extend(objs))
+    monkeypatch.setattr(page, "show", body.append)
     if page_id == START_ID:
         live.start()
     elif page_id in {tool[0] for tool in TOOL_PAGES}:
