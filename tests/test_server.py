@@ -1,11 +1,15 @@
-"""Which notebooks keep a preheated kernel: the start page plus the requested page's neighbours."""
+"""The app server: which notebooks keep a preheated kernel, and closing pages' kernels settling first."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
+from jupyter_client.multikernelmanager import AsyncMultiKernelManager
 
 from workbook.pages import START_FILE, all_pages
-from workbook.server import pages_to_keep_warm
+from workbook.server import pages_to_keep_warm, settle_shell
 
 
 def test_a_step_keeps_start_previous_and_next_warm() -> None:
@@ -40,3 +44,47 @@ def test_every_page_keeps_at_most_three_warm_and_always_the_start() -> None:
         neighbours = set(files[max(0, index - 1) : index + 2]) - {name}
         assert warm == {START_FILE} | neighbours, name
         assert len(warm) <= 3
+
+
+def _queue_then_shut_down(
+    tmp_path: Path, *, settle: bool, timeout: float = 10.0
+) -> tuple[bool, bool]:
+    # A real kernel is part way through a slow message that ends by leaving a mark on disk, as a
+    # closing page's last widget change may still be in hand. Shutting down interrupts it first.
+    started, done = tmp_path / "started", tmp_path / "done"
+    code = f"import time; open({str(started)!r}, 'w').close(); time.sleep(1.0); open({str(done)!r}, 'w').close()"
+
+    async def run() -> bool:
+        manager = AsyncMultiKernelManager()
+        kernel_id = await manager.start_kernel(kernel_name="python3")
+        client = manager.get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            client.execute(code)
+            while not started.exists():
+                await asyncio.sleep(0.01)
+            settled = await settle_shell(manager, kernel_id, timeout) if settle else False
+        finally:
+            client.stop_channels()
+        await manager.shutdown_kernel(kernel_id)
+        return settled
+
+    settled = asyncio.run(run())
+    return settled, done.exists()
+
+
+def test_a_kernel_shut_down_at_once_is_interrupted_mid_message(tmp_path: Path) -> None:
+    assert _queue_then_shut_down(tmp_path, settle=False) == (False, False)
+
+
+def test_settling_first_lets_the_kernel_finish_what_it_was_sent(tmp_path: Path) -> None:
+    assert _queue_then_shut_down(tmp_path, settle=True) == (True, True)
+
+
+def test_settling_gives_up_after_its_timeout(tmp_path: Path) -> None:
+    assert _queue_then_shut_down(tmp_path, settle=True, timeout=0.2) == (False, False)
+
+
+def test_settling_an_unknown_kernel_returns_at_once() -> None:
+    assert asyncio.run(settle_shell(AsyncMultiKernelManager(), "no-such-kernel")) is False

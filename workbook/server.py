@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import tornado.web
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbook.bytecode import compile_package
@@ -17,6 +19,7 @@ from workbook.pages import START_FILE, all_pages, neighbours
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 WARM_PER_PAGE = 1
+SETTLE_SECONDS = 3.0  # longest wait for a closing page's kernel to handle what it was sent
 _BACKGROUND: set[asyncio.Future[Any]] = set()  # keeps pending kernel shutdowns referenced
 
 
@@ -80,17 +83,58 @@ def _release(manager: Any, task: asyncio.Future[Any]) -> None:
     task.add_done_callback(shut_down)
 
 
+async def settle_shell(manager: Any, kernel_id: str, timeout: float = SETTLE_SECONDS) -> bool:
+    """Wait until the kernel has handled every shell message sent before now; False on timeout."""
+    # A shutdown request goes on the control channel and stops the kernel at once, dropping shell
+    # messages still queued: a closing page's last widget change (the end of what was typed). The
+    # kernel answers shell messages in order, so the reply to one sent now means those are handled.
+    if kernel_id not in manager:
+        return False
+    client = manager.get_kernel(kernel_id).client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        msg_id = client.kernel_info()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while (left := deadline - asyncio.get_running_loop().time()) > 0:
+            try:
+                reply = await client.get_shell_msg(timeout=left)
+            except Empty:
+                break
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return True
+        return False
+    finally:
+        client.stop_channels()
+
+
+class WorkbookShutdownHandler(VoilaShutdownKernelHandler):  # type: ignore[misc]
+    """Voilà's shutdown for a closed page, after the kernel has handled the page's last changes."""
+
+    @tornado.web.authenticated
+    async def post(self, kernel_id: str) -> None:
+        """Let the kernel settle, then shut it down."""
+        if not await settle_shell(self.kernel_manager, kernel_id):
+            self.log.warning(
+                "Kernel %s did not settle in %s s; shutting it down", kernel_id, SETTLE_SECONDS
+            )
+        await super().post(kernel_id)
+
+
 class WorkbookVoila(Voila):  # type: ignore[misc]
-    """Voilà with the workbook's start page redirect and page handler."""
+    """Voilà with the workbook's start page redirect, page handler and page shutdown."""
 
     name = "workbook-app"
 
     def init_handlers(self) -> list[Any]:
-        """Voilà's handlers with the page handler swapped and `/` redirected."""
+        """Voilà's handlers with the page and shutdown handlers swapped and `/` redirected."""
+        swaps = {
+            TornadoVoilaHandler: WorkbookPageHandler,
+            VoilaShutdownKernelHandler: WorkbookShutdownHandler,
+        }
         handlers: list[Any] = [(url_path_join(self.server_url, "/"), StartPageRedirect)]
         for handler in super().init_handlers():
-            if len(handler) >= 2 and handler[1] is TornadoVoilaHandler:
-                handler = (handler[0], WorkbookPageHandler, *handler[2:])
+            if len(handler) >= 2 and handler[1] in swaps:
+                handler = (handler[0], swaps[handler[1]], *handler[2:])
             handlers.append(handler)
         return handlers
 

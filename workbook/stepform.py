@@ -20,6 +20,8 @@ from workbook.forms import Field, Look, build_field, decode, empty_value, encode
 from workbook.live import Watcher
 from workbook.store import Answer, Store, new_answer
 
+AUTOSAVE_DELAY = 0.8  # seconds after the last change before answers are saved
+
 
 class StepForm:
     """The exercises of one section, bound to the answers store."""
@@ -31,7 +33,7 @@ class StepForm:
         *,
         client_id: str | None = None,
         session_id: str | None = None,
-        autosave_delay: float = 0.8,
+        autosave_delay: float = AUTOSAVE_DELAY,
         autosave_max_wait: float = 1.8,
         status: widgets.HTML | None = None,
         look: Look | None = None,
