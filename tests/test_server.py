@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from jupyter_client.multikernelmanager import AsyncMultiKernelManager
 
 from workbook.pages import START_FILE, all_pages
 from workbook.server import pages_to_keep_warm, settle_shell
+
+T = TypeVar("T")
 
 
 def test_a_step_keeps_start_previous_and_next_warm() -> None:
@@ -46,6 +51,12 @@ def test_every_page_keeps_at_most_three_warm_and_always_the_start() -> None:
         assert len(warm) <= 3
 
 
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a thread of its own: the browser tests leave an event loop running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _queue_then_shut_down(
     tmp_path: Path, *, settle: bool, timeout: float = 10.0
 ) -> tuple[bool, bool]:
@@ -70,7 +81,7 @@ def _queue_then_shut_down(
         await manager.shutdown_kernel(kernel_id)
         return settled
 
-    settled = asyncio.run(run())
+    settled = run_async(run())
     return settled, done.exists()
 
 
@@ -87,4 +98,4 @@ def test_settling_gives_up_after_its_timeout(tmp_path: Path) -> None:
 
 
 def test_settling_an_unknown_kernel_returns_at_once() -> None:
-    assert asyncio.run(settle_shell(AsyncMultiKernelManager(), "no-such-kernel")) is False
+    assert run_async(settle_shell(AsyncMultiKernelManager(), "no-such-kernel")) is False
