@@ -10,9 +10,19 @@ from typing import Any, TypeVar
 
 import pytest
 from jupyter_client.multikernelmanager import AsyncMultiKernelManager
+from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.handler import TornadoVoilaHandler
 
 from workbook.pages import START_FILE, all_pages
-from workbook.server import pages_to_keep_warm, settle_shell
+from workbook.server import (
+    StartPageRedirect,
+    WorkbookPageHandler,
+    WorkbookShutdownHandler,
+    WorkbookVoila,
+    pages_to_keep_warm,
+    settle_shell,
+)
 
 T = TypeVar("T")
 
@@ -99,3 +109,20 @@ def test_settling_gives_up_after_its_timeout(tmp_path: Path) -> None:
 
 def test_settling_an_unknown_kernel_returns_at_once() -> None:
     assert run_async(settle_shell(AsyncMultiKernelManager(), "no-such-kernel")) is False
+
+
+def test_the_app_serves_its_own_page_and_shutdown_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    voilas = [
+        ("/voila/render/(.*)", TornadoVoilaHandler, {"template_paths": []}),
+        ("/voila/api/shutdown/(.*)", VoilaShutdownKernelHandler),
+        ("/voila/static/(.*)", object),
+    ]
+    monkeypatch.setattr(Voila, "init_handlers", lambda _self: list(voilas))
+    app = WorkbookVoila()
+    app.server_url = "/"
+    assert app.init_handlers() == [
+        ("/", StartPageRedirect),
+        ("/voila/render/(.*)", WorkbookPageHandler, {"template_paths": []}),
+        ("/voila/api/shutdown/(.*)", WorkbookShutdownHandler),
+        ("/voila/static/(.*)", object),
+    ]

@@ -113,7 +113,8 @@ class WorkbookShutdownHandler(VoilaShutdownKernelHandler):  # type: ignore[misc]
     @tornado.web.authenticated
     async def post(self, kernel_id: str) -> None:
         """Let the kernel settle, then shut it down."""
-        if not await settle_shell(self.kernel_manager, kernel_id):
+        known = kernel_id in self.kernel_manager
+        if known and not await settle_shell(self.kernel_manager, kernel_id):
             self.log.warning(
                 "Kernel %s did not settle in %s s; shutting it down", kernel_id, SETTLE_SECONDS
             )
