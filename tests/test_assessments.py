@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbook.assessments import LET_GO_TEXT, REPAIR_TEXT, summarize, summary_html
+from workbook.assessments import LET_GO_TEXT, REPAIR_TEXT, SAFETY_TEXT, summarize, summary_html
 from workbook.store import Store, new_answer
+
+TEXT_ITEM = "reflect.my-part"  # a written answer in Step 1
 
 
 def tick(step: str, item: str, on: bool = True) -> None:
@@ -50,6 +52,32 @@ def test_harm_or_let_go_signs_lead_with_safety_and_letting_go(db: Path) -> None:
         page.index("safety and well-being come first")
         < page.index(LET_GO_TEXT[:20])
         < page.index(REPAIR_TEXT[:20])
+    )
+
+
+def test_a_safety_signal_in_any_written_answer_leads_with_safety(db: Path) -> None:
+    rate("signs.both-care", 4)
+    Store().append(
+        [new_answer(step_id="step-01", item_id=TEXT_ITEM, kind="text", prompt="What happened",
+                    value="He hit me again last night.")]
+    )  # fmt: skip
+    summary = summarize(Store(), "me")
+    assert summary.safety_signals and summary.warning_signs and not summary.harm.score
+    page = summary_html(summary)
+    assert (
+        page.index(SAFETY_TEXT[:40]) < page.index(LET_GO_TEXT[:20]) < page.index(REPAIR_TEXT[:20])
+    )
+
+
+def test_calm_written_answers_raise_no_safety_signal(db: Path) -> None:
+    Store().append(
+        [new_answer(step_id="step-01", item_id=TEXT_ITEM, kind="text", prompt="What happened",
+                    value="We argued about money and both said things we regret.")]
+    )  # fmt: skip
+    summary = summarize(Store(), "me")
+    assert not summary.safety_signals and not summary.warning_signs
+    assert summary_html(summary).index(REPAIR_TEXT[:20]) < summary_html(summary).index(
+        LET_GO_TEXT[:20]
     )
 
 

@@ -116,6 +116,13 @@ def _must_not_compile() -> None:
     raise AssertionError("the patterns were compiled")
 
 
+def test_curly_apostrophes_give_the_same_flags_as_straight_ones() -> None:
+    straight = "Come home or I'm done. I'm not living like this. Maybe not living at all."
+    curly = straight.replace("'", "’")
+    assert kinds_found(curly) == kinds_found(straight) >= {"ultimatum", "self_harm_threat"}
+    assert all(f.text == curly[f.start : f.end] for f in check_message(curly))
+
+
 def test_html_and_emoji_spans_are_exact() -> None:
     text = "<b>💔</b> If you loved me you'd <script>stay</script>"
     (flag,) = [f for f in check_message(text) if f.kind == "conditional_love"]
@@ -157,6 +164,12 @@ def test_the_development_sets_keep_their_recall_and_healthy_flag_rate(name: str)
         ("Who's Dan and why is he always texting you?", "jealousy"),
         ("You lied to me about the money back in 2021 as well", "past"),
         ("I can't promise I'll be safe tonight", "self_harm_threat"),
+        (
+            "I'm not okay. If you don't call tonight, not sure I'll still be here tomorrow",
+            "self_harm_threat",
+        ),
+        ("Tell the kids I loved them, ok?", "self_harm_threat"),
+        ("if u block me thats it for me", "self_harm_threat"),
         ("things will be totally different this time, I swear", "empty_promise"),
         ("saw your car outside her place again", "stalking"),
     ],
@@ -175,6 +188,8 @@ def test_meaning_not_one_phrasing_is_flagged(text: str, kind: str) -> None:
         "I want to die my hair purple, thoughts?",
         "You always make me feel safe.",
         "If you hadn't helped me move I'd never have managed, thank you",
+        "If you don't mind, I'm not sure I'll be around at 5, can we do 6?",
+        "Tell the kids I loved their drawings!",
     ],
 )
 def test_harmless_uses_of_the_same_words_are_left_alone(text: str) -> None:

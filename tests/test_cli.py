@@ -203,16 +203,17 @@ def test_check_message_prints_flags_as_json(
 
     from workbook.cli import main
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("If you loved me you'd call. Answer me now."))
-    assert main(["check-message", "--json"]) == 0
-    flags = json_module.loads(capsys.readouterr().out)
-    assert {f["kind"] for f in flags} >= {"conditional_love", "pressure"}
-    for flag in flags:
-        assert {"kind", "start", "end", "message"} <= set(flag)
-        assert (
-            "If you loved me you'd call. Answer me now."[flag["start"] : flag["end"]]
-            == flag["text"]
-        )
+    for draft in (
+        "If you loved me you'd call. Answer me now.",
+        "If you loved me you’d call. Answer me now.",
+    ):
+        monkeypatch.setattr("sys.stdin", io.StringIO(draft))
+        assert main(["check-message", "--json"]) == 0
+        flags = json_module.loads(capsys.readouterr().out)
+        assert {f["kind"] for f in flags} >= {"conditional_love", "pressure"}, draft
+        for flag in flags:
+            assert {"kind", "start", "end", "message"} <= set(flag)
+            assert draft[flag["start"] : flag["end"]] == flag["text"]
 
 
 def test_check_message_encourages_a_calm_draft_via_the_console_script() -> None:

@@ -21,7 +21,6 @@ from workbook.draft_feedback import (
     SAFETY_LINE,
     DraftFeedback,
     IncrementalChecker,
-    check_draft,
     feedback_html,
     render_feedback,
 )
@@ -125,7 +124,7 @@ def test_self_harm_words_point_to_the_help_panel() -> None:
 
 def test_curly_apostrophes_are_read_like_straight_ones() -> None:
     text = "It’s all your fault and I’ll change."
-    flags = check_draft(text)
+    flags = check_message(text)
     assert {f.kind for f in flags} >= {"blame", "empty_promise"}
     assert all(f.text == text[f.start : f.end] for f in flags)
     assert all(f"{html.escape(f.text)}</q>" in feedback_html(text) for f in flags)
@@ -192,9 +191,9 @@ def test_incremental_checking_gives_the_checkers_flags(seed: int) -> None:
     checker = IncrementalChecker()
     text = _random_text(rng, rng.choice([450, 1200]))
     for _ in range(25):
-        assert checker.check(text) == check_draft(text)
+        assert checker.check(text) == check_message(text)
         text = _edit(rng, text)
-    assert checker.check(text) == check_draft(text)
+    assert checker.check(text) == check_message(text)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -211,13 +210,13 @@ def test_incremental_checking_agrees_on_real_drafts(seed: int) -> None:
     checker = IncrementalChecker()
     text = " ".join(rng.sample(pool, 50))
     for _ in range(20):
-        assert checker.check(text) == check_draft(text)
+        assert checker.check(text) == check_message(text)
         pos = rng.randrange(len(text) + 1)
         if rng.random() < 0.6:
             text = text[:pos] + " " + rng.choice(pool) + " " + text[pos:]
         else:
             text = text[:pos] + text[pos + rng.randrange(1, 60) :]
-    assert checker.check(text) == check_draft(text)
+    assert checker.check(text) == check_message(text)
 
 
 def test_typing_into_a_long_draft_rechecks_only_near_the_edit(
@@ -248,7 +247,7 @@ def test_typing_into_a_long_draft_rechecks_only_near_the_edit(
     # The learned model scored only what changed: per keystroke, the sentence and the whole draft
     # (which the encoder reads up to its token limit, so that work does not grow with the draft).
     assert checks._margins.cache_info().misses - scored <= 80
-    assert fb.flags == check_draft(text)
+    assert fb.flags == check_message(text)
 
 
 def test_a_first_check_on_a_background_thread_never_leaves_stale_notes(

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbook import settings
-from workbook.checks import Flag, limits_note, rules_ready
+from workbook.checks import Flag, limits_note, rules_ready, straight_apostrophes
 from workbook.content import (
     ContentError,
     check_schema_version,
@@ -44,7 +44,6 @@ MESSAGE_KEYS = frozenset(
 # Checker kinds the apology review already covers in its own words.
 COVERED_KINDS = frozenset({"deflecting_apology", "empty_promise"})
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _TRAILING = " ,;:-–—"
 _CLOSERS = "\"'”’»)]"
 _ENDINGS = ".!?…"
@@ -147,7 +146,7 @@ def review_apology(parts: Mapping[str, str]) -> ApologyReview:
     found: list[Deflection] = []
     for part in spec.parts:
         text = texts[part.id]
-        folded = text.translate(_APOSTROPHES)  # ’ read as ': same length, spans still fit
+        folded = straight_apostrophes(text)
         words = len(text.split())
         if not text.strip():
             status, note = "missing", spec.messages["missing"]

@@ -19,6 +19,10 @@ REPAIR_TEXT = (
     "If you choose to repair: the guide's three pillars are self-awareness, consistent changed behaviour "
     "and emotionally safe communication. It takes effort from both sides, step by step, without rushing."
 )
+SAFETY_TEXT = (
+    "Some of what you wrote touches on harm, control, threats or self-harm. Your safety and well-being "
+    "come first, before any repair; the help panel on this page lists people you can talk to."
+)
 LET_GO_TEXT = (
     "If you choose to let go: sometimes the most powerful self-respect is release. Fighting for love becomes "
     "unhealthy when it costs your self-worth, and walking away with dignity is a full and healthy choice."
@@ -43,11 +47,12 @@ class Summary:
     harm: Tally
     let_go: Tally
     mistakes: Tally
+    safety_signals: bool = False  # any answer, anywhere, shows abuse, control, threats or self-harm
 
     @property
     def warning_signs(self) -> bool:
-        """Whether any sign of harm or any let-go sign is present."""
-        return bool(self.harm.score or self.let_go.score)
+        """Whether any sign of harm, any let-go sign or any safety signal is present."""
+        return bool(self.harm.score or self.let_go.score or self.safety_signals)
 
 
 def summarize(store: Store, client_id: str, guide: Guide | None = None) -> Summary:
@@ -59,12 +64,15 @@ def summarize_answers(
     latest: Mapping[tuple[str, str], Answer], guide: Guide | None = None
 ) -> Summary:
     """Tally each assessment from latest answers keyed by (step_id, item_id)."""
+    from workbook.safety import answer_signals
+
     guide = guide or load_guide()
     return Summary(
         worth=_ratings(guide, latest, *WORTH, "Signs worth fighting for"),
         harm=_ticks(guide, latest, *HARM, "Signs of harm to your well-being"),
         let_go=_ticks(guide, latest, *LET_GO, "Step 10: signs to let go"),
         mistakes=_ticks(guide, latest, *MISTAKES, "Common mistakes you noticed in yourself"),
+        safety_signals=bool(answer_signals(latest.values(), guide)),
     )
 
 
@@ -79,11 +87,13 @@ def summary_html(summary: Summary) -> str:
             f"{tally.score:g} of {tally.maximum:g}{detail}</div>"
         )
     if summary.warning_signs:
-        guidance = (
+        lead = (
             "<p><strong>Some of what you marked are signs the guide says to take seriously.</strong> Your safety "
             "and well-being come first; repairing is not the priority while they are present.</p>"
-            f"<p>{html.escape(LET_GO_TEXT)}</p><p>{html.escape(REPAIR_TEXT)}</p>"
+            if summary.harm.score or summary.let_go.score
+            else f"<p><strong>{html.escape(SAFETY_TEXT)}</strong></p>"
         )
+        guidance = f"{lead}<p>{html.escape(LET_GO_TEXT)}</p><p>{html.escape(REPAIR_TEXT)}</p>"
     else:
         guidance = f"<p>{html.escape(REPAIR_TEXT)}</p><p>{html.escape(LET_GO_TEXT)}</p>"
     if summary.mistakes.score:

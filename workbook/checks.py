@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ _TOKEN = re.compile(r"[a-z0-9'’]+")
 GUARD_CHARS = 60  # how far after a match a kind's `unless_after` phrases are looked for
 _LOAD_LOCK = threading.Lock()
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Phone keyboards type ’ where the patterns expect '. Same length, so spans still fit.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 LEARNED_KINDS = tuple(k for k in KINDS if k != "trauma_dump")  # trauma_dump is a word count
 
@@ -113,8 +114,21 @@ def check_message(text: str) -> list[Flag]:
     """Every flag for a draft, in reading order (an empty list means nothing the guide warns about)."""
     if not text.strip():
         return []
-    flags = rule_flags(text)
-    return sort_flags(flags + learned_flags(text, {f.kind for f in flags}))
+    reading = straight_apostrophes(text)
+    flags = rule_flags(reading)
+    return as_written(text, sort_flags(flags + learned_flags(reading, {f.kind for f in flags})))
+
+
+def straight_apostrophes(text: str) -> str:
+    """The text with curly apostrophes (’ ‘ ʼ) read as straight ones; the same length, so spans fit."""
+    return text.translate(_APOSTROPHES)
+
+
+def as_written(text: str, flags: list[Flag]) -> list[Flag]:
+    """The flags, quoting `text` as the person wrote it (flags found in its straight_apostrophes form)."""
+    if all(text[f.start : f.end] == f.text for f in flags):
+        return flags
+    return [replace(f, text=text[f.start : f.end]) for f in flags]
 
 
 def sort_flags(flags: list[Flag]) -> list[Flag]:

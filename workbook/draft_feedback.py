@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from workbook.checks import (
     Flag,
+    as_written,
     check_message,
     encouragement,
     learned_flags,
@@ -19,6 +20,7 @@ from workbook.checks import (
     load_rules,
     rule_flags,
     sort_flags,
+    straight_apostrophes,
 )
 from workbook.forms import Look
 from workbook.live import run_soon
@@ -31,9 +33,6 @@ QUOTE_CHARS = 160  # longer flagged stretches are shortened when quoted
 ALTERNATIVE_LABEL = {SAFETY_KIND: "What might help:"}
 DEFAULT_ALTERNATIVE_LABEL = "A calmer way to say it:"
 
-# Phone keyboards type ’ where the checker's patterns expect '. Same length, so spans still fit.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-
 # Incremental checking: re-check only a window around each edit. Every pattern match (with what
 # it looks at around it) must fit within REACH characters for the window to give the same flags
 # as checking the whole draft; a flag at the window's edge that was not there before (a longer
@@ -43,31 +42,20 @@ EDGE = 16
 FULL_CHECK_BELOW = 2 * 4 * REACH  # drafts shorter than this are always checked whole
 
 
-def check_draft(text: str) -> list[Flag]:
-    """check_message, also reading curly apostrophes (’) as straight ones; quoted text is the person's own."""
-    return _quoted(text, check_message(text.translate(_APOSTROPHES)))
-
-
 def rule_flags_in_draft(text: str) -> list[Flag]:
-    """check_draft with the phrase rules only: quick enough to run on every keystroke."""
-    return _quoted(text, rule_flags(text.translate(_APOSTROPHES)))
+    """check_message with the phrase rules only: quick enough to run on every keystroke."""
+    return as_written(text, rule_flags(straight_apostrophes(text)))
 
 
 def _learned_in_draft(text: str, rules_found: list[Flag]) -> list[Flag]:
     # The learned model caches each sentence's scores, so on the whole text it costs a sentence
     # split, scoring the sentence around the edit, and scoring the draft up to the encoder's limit.
     skip = {f.kind for f in rules_found}
-    return _quoted(text, learned_flags(text.translate(_APOSTROPHES), skip))
-
-
-def _quoted(text: str, flags: list[Flag]) -> list[Flag]:
-    if all(text[f.start : f.end] == f.text for f in flags):
-        return flags
-    return [dataclasses.replace(f, text=text[f.start : f.end]) for f in flags]
+    return as_written(text, learned_flags(straight_apostrophes(text), skip))
 
 
 class IncrementalChecker:
-    """check_draft for text that changes a little at a time: each call re-checks only near the edit."""
+    """check_message for text that changes a little at a time: each call re-checks only near the edit."""
 
     def __init__(self) -> None:
         self.text = ""
@@ -77,7 +65,7 @@ class IncrementalChecker:
         self._lock = threading.Lock()  # a first check may run on a background thread
 
     def check(self, text: str) -> list[Flag]:
-        """The flags of `text`, as check_draft(text) gives them."""
+        """The flags of `text`, as check_message(text) gives them."""
         with self._lock:
             if text != self.text:
                 found = None if len(text) < FULL_CHECK_BELOW else self._near_edit(text)
@@ -176,7 +164,7 @@ def render_feedback(text: str, flags: Sequence[Flag], *, empty_prompt: str = EMP
 
 def feedback_html(text: str) -> str:
     """Check a (short) text and render its feedback in one go."""
-    return render_feedback(text, check_draft(text))
+    return render_feedback(text, check_message(text))
 
 
 def _flag_item(flag: Flag) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbook import settings
+from workbook.checks import check_message
 from workbook.content import (
     ContentError,
     check_schema_version,
@@ -23,7 +24,7 @@ from workbook.content import (
     load_guide,
     read_json,
 )
-from workbook.draft_feedback import check_draft, render_feedback
+from workbook.draft_feedback import render_feedback
 from workbook.forms import Look
 from workbook.live import run_later
 from workbook.store import Answer, Store, new_answer
@@ -137,7 +138,7 @@ class ScriptBuilder:
         with self._lock:  # reading the boxes inside: the last to run shows the latest words
             text = self.filled(template_id)
             self.previews[template_id].value = _preview_html(text)
-            self.feedback[template_id].value = render_feedback(text, check_draft(text))
+            self.feedback[template_id].value = render_feedback(text, check_message(text))
 
     def update_all(self) -> None:
         """Show every filled script and the notes on its wording."""
