@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from workbook import checks
 from workbook.checks import KINDS, check_message, encouragement, fold_case, kinds_found, limits_note
-from workbook.content import ContentError
+from workbook.content import ContentError, data_dir
 
 DATA = Path(__file__).parent / "data"
 # Sets the checker was built on (rules written, model trained; five sixths of each are trained on):
@@ -35,6 +36,7 @@ LEVEL: dict[str, tuple[float, dict[str, float], float]] = {
     "drafts_dev9a.jsonl": (0.8, {}, 0.06),
     "drafts_dev9b.jsonl": (0.7, {}, 0.11),
     "drafts_dev9c.jsonl": (0.6, {}, 0.085),
+    "drafts_heldout4.jsonl": (0.7, {"pressure": 0.5, "stalking": 0.65}, 0.06),
 }
 
 
@@ -239,7 +241,7 @@ def test_spans_fit_the_text_when_lower_case_changes_its_length() -> None:
 def test_bad_rules_name_the_file_field_and_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any, where: str, problem: str
 ) -> None:
-    raw = json.loads((checks.data_dir() / checks.CHECKS_FILE).read_text(encoding="utf-8"))
+    raw = json.loads((data_dir() / checks.CHECKS_FILE).read_text(encoding="utf-8"))
     change(raw)
     (tmp_path / checks.CHECKS_FILE).write_text(json.dumps(raw), encoding="utf-8")
     monkeypatch.setattr(checks, "data_dir", lambda: tmp_path)
@@ -252,3 +254,16 @@ def test_bad_rules_name_the_file_field_and_problem(
     assert caught.value.file == checks.CHECKS_FILE
     assert caught.value.where.startswith(where)
     assert problem in caught.value.problem
+
+
+def test_every_calmer_line_is_the_guides_own_words() -> None:
+    guide = (data_dir() / "source" / "guide.txt").read_text(encoding="utf-8")
+    guide = " ".join(guide.replace("’", "'").split())
+    rules = json.loads((data_dir() / checks.CHECKS_FILE).read_text(encoding="utf-8"))
+    lines = {kind: rule["alternative"] for kind, rule in rules["kinds"].items()}
+    lines["trauma_dump"] = rules["trauma_dump"]["alternative"]
+    del lines["self_harm_threat"]  # not a line to send: it points to the help panel
+    for kind, line in lines.items():
+        spoken = re.sub(r"\([^)]*\)", "", line.replace("’", "'"))
+        for sentence in re.split(r"(?<=[.!?…])\s+", spoken.strip()):
+            assert sentence.rstrip(".!?… ") in guide, (kind, sentence)
