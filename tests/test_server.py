@@ -67,7 +67,7 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def _queue_then_shut_down(
+def _shut_down_mid_message(
     tmp_path: Path, *, settle: bool, timeout: float = 10.0
 ) -> tuple[bool, bool]:
     # A real kernel is part way through a slow message that ends by leaving a mark on disk, as a
@@ -96,15 +96,15 @@ def _queue_then_shut_down(
 
 
 def test_a_kernel_shut_down_at_once_is_interrupted_mid_message(tmp_path: Path) -> None:
-    assert _queue_then_shut_down(tmp_path, settle=False) == (False, False)
+    assert _shut_down_mid_message(tmp_path, settle=False) == (False, False)
 
 
 def test_settling_first_lets_the_kernel_finish_what_it_was_sent(tmp_path: Path) -> None:
-    assert _queue_then_shut_down(tmp_path, settle=True) == (True, True)
+    assert _shut_down_mid_message(tmp_path, settle=True) == (True, True)
 
 
 def test_settling_gives_up_after_its_timeout(tmp_path: Path) -> None:
-    assert _queue_then_shut_down(tmp_path, settle=True, timeout=0.2) == (False, False)
+    assert _shut_down_mid_message(tmp_path, settle=True, timeout=0.2) == (False, False)
 
 
 def test_settling_an_unknown_kernel_returns_at_once() -> None:

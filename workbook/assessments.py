@@ -50,9 +50,14 @@ class Summary:
     safety_signals: bool = False  # any answer, anywhere, shows abuse, control, threats or self-harm
 
     @property
+    def marked_signs(self) -> bool:
+        """Whether any sign of harm or any let-go sign is ticked."""
+        return bool(self.harm.score or self.let_go.score)
+
+    @property
     def warning_signs(self) -> bool:
-        """Whether any sign of harm, any let-go sign or any safety signal is present."""
-        return bool(self.harm.score or self.let_go.score or self.safety_signals)
+        """Whether any ticked sign or any safety signal is present."""
+        return self.marked_signs or self.safety_signals
 
 
 def summarize(store: Store, client_id: str, guide: Guide | None = None) -> Summary:
@@ -90,7 +95,7 @@ def summary_html(summary: Summary) -> str:
         lead = (
             "<p><strong>Some of what you marked are signs the guide says to take seriously.</strong> Your safety "
             "and well-being come first; repairing is not the priority while they are present.</p>"
-            if summary.harm.score or summary.let_go.score
+            if summary.marked_signs
             else f"<p><strong>{html.escape(SAFETY_TEXT)}</strong></p>"
         )
         guidance = f"{lead}<p>{html.escape(LET_GO_TEXT)}</p><p>{html.escape(REPAIR_TEXT)}</p>"
