@@ -6,7 +6,15 @@ import ipywidgets as widgets
 import pytest
 
 from workbook.content import FormItem, Option, Scale, load_guide
-from workbook.forms import WIDGET_FOR_KIND, Look, build_field, decode, empty_value, encode
+from workbook.forms import (
+    LABELLED,
+    WIDGET_FOR_KIND,
+    Look,
+    build_field,
+    decode,
+    empty_value,
+    encode,
+)
 
 CHECK = FormItem("step-01", "killers.arguing", "check", "Constant arguing")
 TEXT = FormItem("step-01", "reflect.my-part", "text", "What part did I play?")
@@ -45,10 +53,17 @@ def test_checkbox_is_labelled_with_the_item_text_unescaped_as_plain_text() -> No
     assert field.input.description_allow_html is False
 
 
-def test_prompts_of_other_kinds_are_escaped_html_labels() -> None:
-    item = FormItem("s", "e.i", "text", "<b>bold</b> & more")
-    label = build_field(item).parts[0]
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in label.value
+@pytest.mark.parametrize("kind", ["text", "rating", "choice"])
+def test_prompts_of_other_kinds_are_the_widgets_own_plain_text_label(kind: str) -> None:
+    item = FormItem(
+        "s", "e.i", kind, "<b>bold</b> & more", scale=Scale(0, 4), options=(Option("a", "A"),)
+    )
+    field = build_field(item)
+    assert field.parts == (field.input,)  # no separate label widget
+    assert field.input.description == "<b>bold</b> & more"
+    assert field.input.description_allow_html is False  # shown as text, never as markup
+    assert field.input.tooltip == ""  # an unset one shows as "null" on hover
+    assert LABELLED in field.input._dom_classes
 
 
 def test_textarea_updates_continuously() -> None:

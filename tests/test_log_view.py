@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-from workbook.forms import Look
+from workbook.content import data_dir
+from workbook.forms import LABELLED, Look
 from workbook.log_view import LogView
-from workbook.logs import append_entry, entries, update_field
+from workbook.logs import append_entry, entries, parse_logs, update_field
 from workbook.store import Store
 
 SCRIPT = "<script>alert('x')</script>"
@@ -183,3 +185,21 @@ def test_every_log_builds_with_a_small_widget_tree(db: Path) -> None:
         assert len(view.widget.children) <= 16
         for chart in svgs(view):
             assert chart.get("role") == "img"
+
+
+def test_each_field_is_labelled_by_its_own_widget_with_escaped_markup(db: Path) -> None:
+    doc = json.loads((data_dir() / "logs.json").read_text(encoding="utf-8"))
+    grounding = next(log for log in doc["logs"] if log["id"] == "grounding")
+    grounding["fields"][0]["label"] = "Day <img src=x onerror=alert(1)> & night"
+    view = LogView(Store(), "me", "s-1", "grounding", book=parse_logs(doc, "logs.json"))
+    day, helped = view.inputs["day"], view.inputs["helped"]
+    assert day.description == (
+        "<span class='wb-prompt'>Day &lt;img src=x onerror=alert(1)&gt; &amp; night</span>"
+        " <span class='wb-required'>(required)</span>"
+    )
+    assert "<span class='wb-hint'>Choose any that apply" in helped.description
+    for widget in view.inputs.values():
+        assert widget.description_allow_html is True and widget.tooltip == ""
+        assert LABELLED in widget._dom_classes
+        assert widget in view.widget.children  # no separate label widget before it
+    assert not any("wb-prompt" in str(getattr(c, "value", "")) for c in view.widget.children)

@@ -13,6 +13,7 @@ import pytest
 
 from workbook import page
 from workbook.content import load_guide
+from workbook.forms import LABEL_CSS
 from workbook.page import BINDER_NOTICE, Frame, Unavailable
 from workbook.stepform import StepForm
 from workbook.store import Store, StoreError, new_answer
@@ -93,6 +94,18 @@ def test_progress_starts_at_zero_and_follows_saved_sections(
 
     assert "2 of 17 sections have answers" in frame.progress_summary.value
     assert "value='2' max='17'" in frame.progress_summary.value
+
+
+def test_the_frame_carries_the_label_stylesheet_before_and_after_updates(
+    db: Path, frames: list[Frame], not_binder: None
+) -> None:
+    # Labels sit above their boxes only with these rules, and JupyterLab has no page template.
+    frame = new_frame(frames)
+    assert frame.progress_summary.value.startswith(f"<style>{LABEL_CSS}</style>")
+    save("step-05", "parts.acknowledgment")
+    frame.update_progress()
+    assert frame.progress_summary.value.startswith(f"<style>{LABEL_CSS}</style>")
+    assert frame.widget.children[0] is frame.progress_summary
 
 
 def test_the_frame_notices_answers_by_itself(

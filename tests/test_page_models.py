@@ -15,7 +15,7 @@ from workbook import page
 from workbook.pages import START_ID, TOOL_PAGES, all_pages
 
 FRAME_BUDGET = 8  # the live frame on every page: progress, save status, the safety panel's place
-PAGE_BUDGET = 70  # everything a page shows; see the page speed section of benchmarks/README.md
+PAGE_BUDGET = 55  # everything a page shows; see the page speed section of benchmarks/README.md
 
 
 def models(shown: list[Any]) -> set[str]:

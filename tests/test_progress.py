@@ -87,7 +87,7 @@ def test_completion_counts_only_current_non_empty_answers(db: Path) -> None:
             check("step-01", "killers.jealousy-control", True),
             answer("step-05", "parts.acknowledgment", "I was wrong"),
             answer("step-05", "parts.ownership", ""),  # empty text: no answer
-            answer("step-02", "check-in.calm", "7", kind="rating", value_num=7.0),
+            answer("step-06", "trust-actions.show-up", "3", kind="rating", value_num=3.0),
             answer("intro", "where-i-am.stage", "just-broke-up", kind="choice", value_num=0.0),
             answer("step-05", "no-such-item", "ignored: not in the guide"),
             answer("step-99", "whatever", "ignored: no such section"),
@@ -105,7 +105,7 @@ def test_completion_counts_only_current_non_empty_answers(db: Path) -> None:
     table = by_section(completion(store, "me"))
     assert table["step-01"].answered == 1
     assert table["step-05"].answered == 1
-    assert table["step-02"].answered == 1
+    assert table["step-06"].answered == 1
     assert table["intro"].answered == 1
     assert table["step-03"].answered == 0
     assert sum(r.answered for r in table.values()) == 4

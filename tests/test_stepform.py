@@ -50,26 +50,26 @@ def test_every_section_saves_and_restores_all_answers(db: Path, section_id: str)
 def test_saved_rows_follow_the_answers_table(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBOOK_CLIENT", "client-7")
     monkeypatch.setenv("WORKBOOK_SESSION", "session-3")
-    form = StepForm(load_guide().section("step-02"), autosave_delay=60, autosave_max_wait=60)
-    form.fields["feelings.fear"].input.value = True
-    form.fields["check-in.calm"].input.value = 7
-    form.fields["journal.journal"].input.value = EMOJI
+    form = StepForm(load_guide().section("step-06"), autosave_delay=60, autosave_max_wait=60)
+    form.fields["empty-phrases.ill-change"].input.value = True
+    form.fields["trust-actions.show-up"].input.value = 3
+    form.fields["commitment.this-week"].input.value = EMOJI
     assert form.save() == 3
     frame = Store().history_frame().set_index("item_id")
     assert set(frame["client_id"]) == {"client-7"} and set(frame["session_id"]) == {"session-3"}
-    assert set(frame["step_id"]) == {"step-02"}
-    assert frame.loc["feelings.fear", ["kind", "value", "value_num"]].tolist() == [
+    assert set(frame["step_id"]) == {"step-06"}
+    assert frame.loc["empty-phrases.ill-change", ["kind", "value", "value_num"]].tolist() == [
         "check",
         "true",
         1.0,
     ]
-    assert frame.loc["check-in.calm", ["kind", "value", "value_num"]].tolist() == [
+    assert frame.loc["trust-actions.show-up", ["kind", "value", "value_num"]].tolist() == [
         "rating",
-        "7",
-        7.0,
+        "3",
+        3.0,
     ]
-    assert frame.loc["journal.journal", "value"] == EMOJI
-    assert frame.loc["feelings.fear", "prompt"] == "Fear"
+    assert frame.loc["commitment.this-week", "value"] == EMOJI
+    assert frame.loc["empty-phrases.ill-change", "prompt"] == "“I’ll change”"
 
 
 def test_untouched_form_and_repeated_save_write_nothing(db: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +13,32 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from workbook.content import FormItem
+
+LABELLED = "wb-labelled"
+# A prompt is its widget's own <label> (ipywidgets' description), which screen readers tie to the
+# box and which costs no widget of its own. ipywidgets puts a description beside the control, cut
+# to 80px; these rules put it above the control, whole. The page's frame carries them, so they
+# apply in JupyterLab as well as in the app.
+LABEL_CSS = (
+    ".widget-inline-hbox.wb-labelled{flex-direction:column;align-items:stretch;height:auto;"
+    "margin-bottom:0.6em}"
+    ".widget-inline-hbox.wb-labelled>.widget-label{width:auto;max-width:none;height:auto;"
+    "white-space:normal;overflow:visible;text-align:left;line-height:1.4;padding:0;"
+    "margin:0 0 0.3em;font-weight:500}"
+    ".wb-labelled.widget-toggle-buttons,.wb-labelled.widget-radio,"
+    ".wb-labelled.widget-datepicker{align-items:flex-start}"
+    ".wb-labelled .wb-hint{display:block;font-weight:400;font-size:0.92em;color:#555}"
+    ".wb-labelled .wb-required{font-weight:400;color:#555}"
+)
+
+
+def labelled(prompt: str, *, allow_html: bool = False) -> dict[str, Any]:
+    """Traits that make `prompt` the widget's own label (give the widget the LABELLED class too).
+
+    A plain prompt is shown as text; with `allow_html` the caller must have escaped it.
+    """
+    # An unset tooltip shows as a "null" tooltip on the label of button groups.
+    return {"description": prompt, "description_allow_html": allow_html, "tooltip": ""}
 
 
 class Look:
@@ -117,9 +142,10 @@ def _textarea(item: FormItem, look: Look) -> Field:
         rows=4,
         layout=look.full_width,
         style=look.text_style,
-        _dom_classes=("wb-text",),
+        _dom_classes=("wb-text", LABELLED),
+        **labelled(item.prompt),
     )
-    return Field(item, area, (_label(item, look), area))
+    return Field(item, area, (area,))
 
 
 def _rating(item: FormItem, look: Look) -> Field:
@@ -132,9 +158,10 @@ def _rating(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.rating_style,
-        _dom_classes=("wb-rating",),
+        _dom_classes=("wb-rating", LABELLED),
+        **labelled(item.prompt),
     )
-    return Field(item, buttons, (_label(item, look), buttons))
+    return Field(item, buttons, (buttons,))
 
 
 def _choice(item: FormItem, look: Look) -> Field:
@@ -143,13 +170,10 @@ def _choice(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.choice_style,
-        _dom_classes=("wb-choice",),
+        _dom_classes=("wb-choice", LABELLED),
+        **labelled(item.prompt),
     )
-    return Field(item, radio, (_label(item, look), radio))
-
-
-def _label(item: FormItem, look: Look) -> widgets.HTML:
-    return look.html(f"<div class='wb-prompt'>{html.escape(item.prompt)}</div>")
+    return Field(item, radio, (radio,))
 
 
 WIDGET_FOR_KIND: dict[str, Callable[[FormItem, Look], Field]] = {

@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.forms import Look
+from workbook.forms import LABELLED, Look, labelled
 from workbook.live import Watcher
 from workbook.logs import (
     ConflictSummary,
@@ -71,7 +71,7 @@ class LogView:
         for field in self.log.fields:
             widget = self._input(field)
             self.inputs[field.id] = widget
-            parts += [self._label(field), widget]
+            parts.append(widget)
         self.add_button = self._button("Add entry", "primary", "wb-log-add")
         self.add_button.on_click(lambda _button: self.add())
         self.status = self.look.html("", "wb-status")
@@ -207,7 +207,8 @@ class LogView:
 
     def _input(self, field: LogField) -> Any:
         look = self.look
-        classes = (f"wb-log-{field.kind}",)
+        classes = (f"wb-log-{field.kind}", LABELLED)
+        label = labelled(self._label(field), allow_html=True)
         if field.kind == "rating":
             assert field.scale is not None
             points = range(field.scale[0], field.scale[1] + 1)
@@ -218,10 +219,15 @@ class LogView:
                 layout=look.auto_width,
                 style=look.rating_style,
                 _dom_classes=classes,
+                **label,
             )
         if field.kind == "text" and field.rows == 1:
             return widgets.Text(
-                value="", layout=look.full_width, style=look.text_style, _dom_classes=classes
+                value="",
+                layout=look.full_width,
+                style=look.text_style,
+                _dom_classes=classes,
+                **label,
             )
         if field.kind == "text":
             return widgets.Textarea(
@@ -230,6 +236,7 @@ class LogView:
                 layout=look.full_width,
                 style=look.text_style,
                 _dom_classes=classes,
+                **label,
             )
         if field.kind == "date":
             return widgets.DatePicker(
@@ -237,6 +244,7 @@ class LogView:
                 layout=look.auto_width,
                 style=look.choice_style,
                 _dom_classes=classes,
+                **label,
             )
         if field.kind == "yesno":
             return widgets.ToggleButtons(
@@ -245,6 +253,7 @@ class LogView:
                 layout=look.auto_width,
                 style=look.rating_style,
                 _dom_classes=classes,
+                **label,
             )
         if field.kind == "choice":
             return widgets.RadioButtons(
@@ -253,6 +262,7 @@ class LogView:
                 layout=look.auto_width,
                 style=look.choice_style,
                 _dom_classes=classes,
+                **label,
             )
         return widgets.SelectMultiple(
             options=[(o.text, o.id) for o in field.options],
@@ -261,6 +271,7 @@ class LogView:
             layout=look.full_width,
             style=look.choice_style,
             _dom_classes=classes,
+            **label,
         )
 
     def _empty(self, field: LogField) -> Any:
@@ -275,14 +286,15 @@ class LogView:
             return follow.open[0]
         return None
 
-    def _label(self, field: LogField) -> Any:
+    def _label(self, field: LogField) -> str:
+        # Spans only: the label is a <label> element, which holds no blocks.
         hint = (
-            f"<div class='wb-hint'>{html.escape(MULTI_HINT)}</div>" if field.kind == "multi" else ""
+            f"<span class='wb-hint'>{html.escape(MULTI_HINT)}</span>"
+            if field.kind == "multi"
+            else ""
         )
         required = " <span class='wb-required'>(required)</span>" if field.required else ""
-        return self.look.html(
-            f"<div class='wb-prompt'>{html.escape(field.label)}{required}</div>{hint}"
-        )
+        return f"<span class='wb-prompt'>{html.escape(field.label)}</span>{required}{hint}"
 
     def _button(self, description: str, style: str, *classes: str) -> Any:
         return widgets.Button(

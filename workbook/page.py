@@ -12,7 +12,7 @@ from IPython.display import display
 
 from workbook import settings
 from workbook.content import load_guide
-from workbook.forms import Look
+from workbook.forms import LABEL_CSS, Look
 from workbook.live import Watcher
 from workbook.store import Store
 
@@ -99,7 +99,9 @@ class Frame:
         answered = self.store.answered_steps(self.client_id)
         done = sum(1 for s in self.guide.sections if s.id in answered)
         total = len(self.guide.sections)
+        # The stylesheet rides along: every page shows this widget first, in JupyterLab too.
         return (
+            f"<style>{LABEL_CSS}</style>"
             f"<progress class='wb-progress-bar' value='{done}' max='{total}' "
             "aria-label='Sections with answers' style='width:10em;vertical-align:middle'></progress>"
             f"<span class='wb-progress-label' style='white-space:nowrap'>{done} of {total} sections "

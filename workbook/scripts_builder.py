@@ -25,7 +25,7 @@ from workbook.content import (
     read_json,
 )
 from workbook.draft_feedback import render_feedback
-from workbook.forms import Look
+from workbook.forms import LABELLED, Look, labelled
 from workbook.live import run_later
 from workbook.store import Answer, Store, new_answer
 
@@ -183,14 +183,12 @@ class ScriptBuilder:
                 continuous_update=True,
                 layout=self.look.full_width,
                 style=self.look.text_style,
-                _dom_classes=("wb-blank",),
+                _dom_classes=("wb-blank", LABELLED),
+                **labelled(blank.prompt),
             )
             box.observe(_updater(self, template.id), names="value")
             self.inputs[template.id][blank.name] = box
-            parts += [
-                self.look.html(f"<div class='wb-prompt'>{html.escape(blank.prompt)}</div>"),
-                box,
-            ]
+            parts.append(box)
         preview = _preview_html(self.filled(template.id))
         self.previews[template.id] = self.look.html(preview, "wb-script-preview")
         self.feedback[template.id] = self._html("wb-feedback")
