@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from workbook import checks
-from workbook.checks import KINDS, check_message, encouragement, fold_case, kinds_found, limits_note
+from workbook.checks import (
+    KINDS,
+    check_message,
+    encouragement,
+    fold_case,
+    kinds_found,
+    limits_note,
+    rule_flags,
+)
 from workbook.content import ContentError, data_dir
 
 DATA = Path(__file__).parent / "data"
@@ -37,6 +45,7 @@ LEVEL: dict[str, tuple[float, dict[str, float], float]] = {
     "drafts_dev9b.jsonl": (0.7, {}, 0.11),
     "drafts_dev9c.jsonl": (0.6, {}, 0.085),
     "drafts_heldout4.jsonl": (0.7, {"pressure": 0.5, "stalking": 0.65}, 0.06),
+    "drafts_heldout5.jsonl": (0.75, {}, 0.06),
 }
 
 
@@ -214,6 +223,36 @@ def test_texting_spellings_are_read_and_spans_point_into_the_draft(
     assert any(flagged in f.text for f in flags)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not gonna beg or chase u. the door is open if u ever want to talk",
+        "I'm not going to keep texting. Take care of yourself.",
+        "I won't beg you, and I'll respect whatever you decide.",
+        "I'm not going to promise I'll be a different person. I've booked counselling for Tuesday.",
+        "I'm sorry I read your messages when you left your laptop open. That was wrong.",
+        "I said you never help, and that wasn't fair or true. I'm sorry.",
+    ],
+)
+def test_what_is_said_not_to_be_done_or_owned_as_wrong_is_left_alone(text: str) -> None:
+    assert rule_flags(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("No more excuses, answer me now", "pressure"),
+        ("If you won't answer me, I'll keep calling", "pressure"),
+        ("I don't want to fight, but you always ruin everything", "blame"),
+        ("I'm not going to lie, I checked your location last night", "stalking"),
+        ("I'm not going to be here much longer anyway", "self_harm_threat"),
+        ("I checked your location, I'm sorry but I had to know", "stalking"),
+    ],
+)
+def test_a_break_or_someone_else_not_doing_it_keeps_the_flag(text: str, kind: str) -> None:
+    assert kind in {f.kind for f in rule_flags(text)}
+
+
 def test_spans_fit_the_text_when_lower_case_changes_its_length() -> None:
     text = "İstanbul was lovely. It's your fault we missed the flight."
     assert len(fold_case(text)) == len(text)
@@ -232,6 +271,11 @@ def test_spans_fit_the_text_when_lower_case_changes_its_length() -> None:
         (
             lambda r: r["kinds"]["blame"]["unless_after"].append("(x"),
             "kinds.blame.unless_after[",
+            "bad pattern",
+        ),
+        (
+            lambda r: r["kinds"]["begging"]["unless_before"].append("x)"),
+            "kinds.begging.unless_before[",
             "bad pattern",
         ),
         (lambda r: r["define"].update(LOOP="{LOOP}x"), "define", "loop"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,8 @@ KINDS = (
 _WORD = re.compile(r"\S+")
 _TOKEN = re.compile(r"[a-z0-9'’]+")
 GUARD_CHARS = 60  # how far after a match a kind's `unless_after` phrases are looked for
+GUARD_BEFORE_CHARS = 40  # how far before a match `unless_before` phrases are looked for
+BEFORE_GAP = 20  # at most this many characters between such a phrase and the match
 _LOAD_LOCK = threading.Lock()
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # Phone keyboards type ’ where the patterns expect '. Same length, so spans still fit.
@@ -54,6 +56,7 @@ class Rules:
 
     patterns: dict[str, tuple[re.Pattern[str], ...]]
     unless_after: dict[str, re.Pattern[str]]
+    unless_before: dict[str, re.Pattern[str]]
     spellings: dict[str, str]
     why: dict[str, str]
     alternative: dict[str, str]
@@ -95,19 +98,20 @@ class _Reading:
         where += range(last, len(folded))
         return cls(text, folded, "".join(parts), tuple(where))
 
-    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str, int]]:
-        """Each match as (start, end) in the draft, and the text and position its guards read from."""
+    def matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str, int, int]]:
+        """Each match as (start, end) in the draft, and the text its guards read with the match's
+        start and end in that text."""
         # Patterns read lower-cased text (compiling them case-blind is much slower); the few that
         # read letter case, such as a capitalised name, are compiled case-blind and read the draft.
         if pattern.flags & re.IGNORECASE:
             for match in pattern.finditer(self.text):
-                yield match.start(), match.end(), self.folded, match.end()
+                yield match.start(), match.end(), self.folded, match.start(), match.end()
             return
         for match in pattern.finditer(self.spelled):
             start, end = match.span()
             if self.where and end > start:
                 start, end = self.where[start], self.where[end - 1] + 1
-            yield start, end, self.spelled, match.end()
+            yield start, end, self.spelled, match.start(), match.end()
 
 
 def check_message(text: str) -> list[Flag]:
@@ -146,12 +150,15 @@ def rule_flags(text: str) -> list[Flag]:
     for kind, patterns in rules.patterns.items():
         taken: list[tuple[int, int]] = []
         harmless = rules.unless_after.get(kind)
+        disowned = rules.unless_before.get(kind)
         for pattern in patterns:
-            for start, end, guard_text, guard_at in reading.matches(pattern):
+            for start, end, guard_text, at, guard_at in reading.matches(pattern):
                 if any(start < e and s < end for s, e in taken):
                     continue  # one flag per stretch of text and kind
                 if harmless and harmless.search(guard_text, guard_at, guard_at + GUARD_CHARS):
                     continue  # followed by words that show it is meant kindly or in jest
+                if disowned and disowned.search(guard_text, max(0, at - GUARD_BEFORE_CHARS), at):
+                    continue  # said not to be done ("i'm not going to beg")
                 taken.append((start, end))
                 flags.append(_flag(rules, kind, start, end, text))
     if len(_WORD.findall(text)) > rules.trauma_dump_words:
@@ -300,19 +307,8 @@ def _load_rules() -> Rules:
             )
             for kind, rule in kinds.items()
         }
-        unless_after = {
-            kind: _one_pattern(
-                compile_patterns(
-                    rule["unless_after"],
-                    defines,
-                    path.name,
-                    f"kinds.{kind}.unless_after",
-                    lower_case=True,
-                )
-            )
-            for kind, rule in kinds.items()
-            if rule.get("unless_after")
-        }
+        unless_after = _guards(kinds, "unless_after", defines, path.name, _one_pattern)
+        unless_before = _guards(kinds, "unless_before", defines, path.name, _just_before)
         why = {k: r["why"] for k, r in kinds.items()} | {"trauma_dump": dump["why"]}
         alternative = {k: r["alternative"] for k, r in kinds.items()} | {
             "trauma_dump": dump["alternative"]
@@ -321,6 +317,7 @@ def _load_rules() -> Rules:
         return Rules(
             patterns,
             unless_after,
+            unless_before,
             spellings,
             why,
             alternative,
@@ -343,8 +340,32 @@ def _spellings(raw: Any, file: str) -> dict[str, str]:
     return dict(raw)
 
 
+def _guards(
+    kinds: dict[str, Any],
+    key: str,
+    defines: Mapping[str, str],
+    file: str,
+    combine: Callable[[tuple[re.Pattern[str], ...]], re.Pattern[str]],
+) -> dict[str, re.Pattern[str]]:
+    return {
+        kind: combine(
+            compile_patterns(rule[key], defines, file, f"kinds.{kind}.{key}", lower_case=True)
+        )
+        for kind, rule in kinds.items()
+        if rule.get(key)
+    }
+
+
 def _one_pattern(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
+def _just_before(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    # A phrase counts when it ends a few words before the match, with no break (a full stop, a
+    # comma, a "but") in between: "i'm not going to beg", not "i don't want to fight, but you…".
+    # Searched with the match's start as the end of the text, so \Z is where the match begins.
+    phrases = _one_pattern(patterns).pattern
+    return re.compile(rf"\b(?:{phrases})\b(?:(?! but\b)[^.!?\n,;:]){{0,{BEFORE_GAP}}}\Z")
 
 
 def _flag(rules: Rules, kind: str, start: int, end: int, text: str) -> Flag:

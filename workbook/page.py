@@ -121,7 +121,9 @@ class Frame:
             from workbook.tools import Context, build_tools
 
             context = Context(self.store, self.client_id, settings.session_id(), self.look, form)
-            show(widgets.VBox(build_tools(section.tools, context), layout=self.look.full_width))
+            tools = build_tools(section.tools, context)
+            # One tool needs no box around it (one model fewer to send and draw).
+            show(tools[0] if len(tools) == 1 else widgets.VBox(tools, layout=self.look.full_width))
 
     @guarded
     def start(self) -> None:
