@@ -7,9 +7,11 @@ rules: texting, polished and subtle, contrastive pairs, one-liners, long mixed m
 third held-out set) and dev9a–dev9c (texting, longer messages with the harm hidden in one sentence,
 subtle and veiled wording with near-miss healthy twins, by people who saw only the label
 definitions), dev10 (the fourth held-out set: its misses were read to write three self-harm rules;
-the model was not trained on it). The held-out set, drafts_heldout5.jsonl, is written by four
-writers (texting; long composed messages; subtle and veiled wording with near-miss healthy twins;
-everyday messages from a wide range of people) who saw only the label definitions and the guide,
+the model was not trained on it), dev11 (the fifth held-out set: its misses and its healthy drafts
+flagged were read to write phrase rules and the `unless_before` / ownership guards; the model was
+not trained on it). The held-out set, drafts_heldout6.jsonl, is written by four writers (texting;
+long composed messages; subtle and veiled wording with near-miss healthy twins; everyday messages
+from a wide range of people) who saw only the label definitions and the guide,
 never the rules, the model or the other sets, and is never used for building, so only its numbers
 estimate how the checker does on drafts it has not seen. A set whose file is absent is skipped,
 with a note.
@@ -43,7 +45,8 @@ SETS = {
     "dev8": DATA / "drafts_heldout3.jsonl",
     **{f"dev9{x}": DATA / f"drafts_dev9{x}.jsonl" for x in "abc"},
     "dev10": DATA / "drafts_heldout4.jsonl",
-    "held-out": DATA / "drafts_heldout5.jsonl",
+    "dev11": DATA / "drafts_heldout5.jsonl",
+    "held-out": DATA / "drafts_heldout6.jsonl",
 }
 HELD_OUT = "held-out"
 README = ROOT / "benchmarks" / "README.md"
