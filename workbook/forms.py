@@ -32,13 +32,17 @@ LABEL_CSS = (
 )
 
 
-def labelled(prompt: str, *, allow_html: bool = False) -> dict[str, Any]:
-    """Traits that make `prompt` the widget's own label (give the widget the LABELLED class too).
+def labelled(prompt: str, *classes: str, allow_html: bool = False) -> dict[str, Any]:
+    """Traits that make `prompt` the widget's own label, for a widget with these CSS classes.
 
     A plain prompt is shown as text; with `allow_html` the caller must have escaped it.
     """
-    # An unset tooltip shows as a "null" tooltip on the label of button groups.
-    return {"description": prompt, "description_allow_html": allow_html, "tooltip": ""}
+    return {
+        "description": prompt,
+        "description_allow_html": allow_html,
+        "tooltip": "",  # an unset tooltip shows as a "null" tooltip on the label of button groups
+        "_dom_classes": (*classes, LABELLED),
+    }
 
 
 class Look:
@@ -142,8 +146,7 @@ def _textarea(item: FormItem, look: Look) -> Field:
         rows=4,
         layout=look.full_width,
         style=look.text_style,
-        _dom_classes=("wb-text", LABELLED),
-        **labelled(item.prompt),
+        **labelled(item.prompt, "wb-text"),
     )
     return Field(item, area, (area,))
 
@@ -158,8 +161,7 @@ def _rating(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.rating_style,
-        _dom_classes=("wb-rating", LABELLED),
-        **labelled(item.prompt),
+        **labelled(item.prompt, "wb-rating"),
     )
     return Field(item, buttons, (buttons,))
 
@@ -170,8 +172,7 @@ def _choice(item: FormItem, look: Look) -> Field:
         value=None,
         layout=look.auto_width,
         style=look.choice_style,
-        _dom_classes=("wb-choice", LABELLED),
-        **labelled(item.prompt),
+        **labelled(item.prompt, "wb-choice"),
     )
     return Field(item, radio, (radio,))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.forms import LABELLED, Look, labelled
+from workbook.forms import Look, labelled
 from workbook.live import Watcher
 from workbook.logs import (
     ConflictSummary,
@@ -207,8 +207,7 @@ class LogView:
 
     def _input(self, field: LogField) -> Any:
         look = self.look
-        classes = (f"wb-log-{field.kind}", LABELLED)
-        label = labelled(self._label(field), allow_html=True)
+        label = labelled(self._label(field), f"wb-log-{field.kind}", allow_html=True)
         if field.kind == "rating":
             assert field.scale is not None
             points = range(field.scale[0], field.scale[1] + 1)
@@ -218,7 +217,6 @@ class LogView:
                 value=None,
                 layout=look.auto_width,
                 style=look.rating_style,
-                _dom_classes=classes,
                 **label,
             )
         if field.kind == "text" and field.rows == 1:
@@ -226,7 +224,6 @@ class LogView:
                 value="",
                 layout=look.full_width,
                 style=look.text_style,
-                _dom_classes=classes,
                 **label,
             )
         if field.kind == "text":
@@ -235,7 +232,6 @@ class LogView:
                 rows=field.rows,
                 layout=look.full_width,
                 style=look.text_style,
-                _dom_classes=classes,
                 **label,
             )
         if field.kind == "date":
@@ -243,7 +239,6 @@ class LogView:
                 value=self._empty(field),
                 layout=look.auto_width,
                 style=look.choice_style,
-                _dom_classes=classes,
                 **label,
             )
         if field.kind == "yesno":
@@ -252,7 +247,6 @@ class LogView:
                 value=None,
                 layout=look.auto_width,
                 style=look.rating_style,
-                _dom_classes=classes,
                 **label,
             )
         if field.kind == "choice":
@@ -261,7 +255,6 @@ class LogView:
                 value=self._empty(field),
                 layout=look.auto_width,
                 style=look.choice_style,
-                _dom_classes=classes,
                 **label,
             )
         return widgets.SelectMultiple(
@@ -270,7 +263,6 @@ class LogView:
             rows=len(field.options),
             layout=look.full_width,
             style=look.choice_style,
-            _dom_classes=classes,
             **label,
         )
 

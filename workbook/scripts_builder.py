@@ -25,7 +25,7 @@ from workbook.content import (
     read_json,
 )
 from workbook.draft_feedback import render_feedback
-from workbook.forms import LABELLED, Look, labelled
+from workbook.forms import Look, labelled
 from workbook.live import run_later
 from workbook.store import Answer, Store, new_answer
 
@@ -183,8 +183,7 @@ class ScriptBuilder:
                 continuous_update=True,
                 layout=self.look.full_width,
                 style=self.look.text_style,
-                _dom_classes=("wb-blank", LABELLED),
-                **labelled(blank.prompt),
+                **labelled(blank.prompt, "wb-blank"),
             )
             box.observe(_updater(self, template.id), names="value")
             self.inputs[template.id][blank.name] = box
