@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from workbook.content import load_guide
+from workbook.logs import append_entry, load_logs
 from workbook.progress import SectionProgress, activity, completion
 from workbook.store import Answer, Store, new_answer
 
@@ -68,7 +70,27 @@ def test_empty_store_completion_lists_every_section_at_zero(db: Path) -> None:
     rows = completion(Store(), "me", guide)
     assert [r.section_id for r in rows] == [s.id for s in guide.sections]
     assert all(r.answered == 0 and r.share == 0.0 for r in rows)
-    assert [r.items for r in rows] == [len(s.form_items) for s in guide.sections]
+    logs_per_section = Counter(log.step_id for log in load_logs().logs)
+    assert [r.items for r in rows] == [
+        len(s.form_items) + logs_per_section[s.id] for s in guide.sections
+    ]
+
+
+def test_a_log_with_an_entry_counts_as_one_answered_item(db: Path) -> None:
+    store = Store()
+    append_entry(store, "me", "s", "grounding", {"calm": 4, "urge": 8})
+    append_entry(store, "me", "s", "grounding", {"calm": 6, "urge": 3})
+    table = by_section(completion(store, "me"))
+    assert table["step-02"].answered == 1
+    assert table["step-06"].answered == table["step-08"].answered == 0
+
+
+def test_completion_and_the_frames_count_agree_on_which_sections_have_answers(db: Path) -> None:
+    store = Store()
+    append_entry(store, "me", "s", "trust", {"what": "Call on Sunday", "due": "2025-03-02"})
+    store.append([answer("step-01", load_guide().section("step-01").form_items[0].item_id, "x")])
+    started = {r.section_id for r in completion(store, "me") if r.answered}
+    assert started == store.answered_steps("me") == {"step-01", "step-06"}
 
 
 def test_section_labels_use_step_numbers(db: Path) -> None:

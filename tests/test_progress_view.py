@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from pathlib import Path
 
 from workbook.content import load_guide
+from workbook.logs import load_logs
 from workbook.progress_view import ProgressView
 from workbook.store import Store, new_answer
 
@@ -21,10 +23,13 @@ def test_an_empty_store_builds_charts_and_a_full_table(db: Path) -> None:
     markup = table_html(view)
     assert markup.count("<svg ") == 2
     assert markup.count("<tr>") == len(guide.sections) + 1
+    logs = Counter(log.step_id for log in load_logs().logs)
     for section in guide.sections:
         label = f"Step {section.number}" if section.number is not None else section.short_title
-        row = f"<tr><td>{html.escape(label)}</td><td>0 of {len(section.form_items)}</td></tr>"
+        items = len(section.form_items) + logs[section.id]
+        row = f"<tr><td>{html.escape(label)}</td><td>0 of {items}</td></tr>"
         assert row in markup
+    assert "A log counts as one item" in markup
 
 
 def test_the_table_counts_answers(db: Path) -> None:

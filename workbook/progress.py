@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbook.content import Guide, load_guide
+from workbook.logs import LogDef, entries, load_logs
 from workbook.store import Store, local_day
 
 
 @dataclass(frozen=True)
 class SectionProgress:
-    """Items of one section with a current answer, out of all its items."""
+    """Items of one section with a current answer, out of all its items (a log is one item)."""
 
     section_id: str
     label: str
@@ -26,9 +27,14 @@ class SectionProgress:
 
 
 def completion(store: Store, client_id: str, guide: Guide | None = None) -> list[SectionProgress]:
-    """Per section: items with a current answer (a ticked box, a rating, some text) out of all items."""
+    """Per section: items with a current answer (a ticked box, a rating, some text) out of all items;
+    each of the section's logs counts as one item, answered once it has an entry."""
     guide = guide or load_guide()
     latest = store.latest(client_id)
+    book = load_logs()
+    logs: dict[str, list[LogDef]] = {}
+    for log in book.logs:
+        logs.setdefault(log.step_id, []).append(log)
     rows = []
     for section in guide.sections:
         items = section.form_items
@@ -38,8 +44,10 @@ def completion(store: Store, client_id: str, guide: Guide | None = None) -> list
             if (a := latest.get((section.id, item.item_id))) is not None
             and a.value not in ("", "false")
         )
+        section_logs = logs.get(section.id, [])
+        answered += sum(1 for log in section_logs if entries(store, client_id, log.id, book=book))
         label = section.short_title if section.number is None else f"Step {section.number}"
-        rows.append(SectionProgress(section.id, label, answered, len(items)))
+        rows.append(SectionProgress(section.id, label, answered, len(items) + len(section_logs)))
     return rows
 
 

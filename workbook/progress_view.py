@@ -30,6 +30,7 @@ class ProgressView:
         self.widget = widgets.HTML(
             f"<div class='wb-charts'>{charts}</div>"
             "<details><summary>The same as a table</summary><table class='wb-progress-table'>"
-            f"<tr><th>Section</th><th>Items with an answer</th></tr>{rows}</table></details>",
+            f"<tr><th>Section</th><th>Items with an answer</th></tr>{rows}</table>"
+            "<p>A log counts as one item once it has an entry.</p></details>",
             _dom_classes=("wb-progress-page",),
         )
