@@ -316,6 +316,12 @@ def test_one_text_can_show_several_tags() -> None:
     assert set(found) == {"control", "threat"}
 
 
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u2018", "\u02bc"])
+def test_any_phone_apostrophe_reads_as_a_straight_one(apostrophe: str) -> None:
+    text = "he won't let me see my friends and I'm scared of him".replace("'", apostrophe)
+    assert text_signals(text) == text_signals(text.replace(apostrophe, "'")) >= {"abuse", "control"}
+
+
 def test_choices_and_ratings_are_not_scanned() -> None:
     answers = [
         new_answer(step_id="step-02", item_id="x", kind=kind, prompt="p", value="I want to die")

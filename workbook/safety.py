@@ -137,7 +137,7 @@ def load_rules(path: Path | None = None) -> Rules:
 
 
 def _normalise(text: str) -> str:
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+    return checks.straight_apostrophes(text).replace("\u00a0", " ")
 
 
 def text_signals(text: str) -> set[str]:
