@@ -71,12 +71,14 @@ def test_the_packaged_logs_load_with_the_guides_lists() -> None:
 
 def test_a_steps_form_does_not_ask_again_what_its_log_asks() -> None:
     # Step 2 once had its own calm, urge and "what helped" questions above the daily check-in,
-    # and Step 8 its own rule ratings above the conflict log: one question, asked twice.
+    # and Step 8 its own rule ratings above the conflict log, and Step 6 its own "one commitment
+    # you will keep this week" above the commitments log: one question, asked twice.
     guide = load_guide()
     for log in load_logs().logs:
         offered = {o.text for f in log.fields for o in f.options}
         asked = {item.prompt for item in guide.section(log.step_id).form_items}
         assert not offered & asked, log.id
+    assert not [i for i in guide.section("step-06").form_items if i.kind == "text"]  # the log asks
 
 
 def test_the_suggestion_follows_the_thresholds() -> None:

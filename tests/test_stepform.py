@@ -50,26 +50,26 @@ def test_every_section_saves_and_restores_all_answers(db: Path, section_id: str)
 def test_saved_rows_follow_the_answers_table(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBOOK_CLIENT", "client-7")
     monkeypatch.setenv("WORKBOOK_SESSION", "session-3")
-    form = StepForm(load_guide().section("step-06"), autosave_delay=60, autosave_max_wait=60)
-    form.fields["empty-phrases.ill-change"].input.value = True
-    form.fields["trust-actions.show-up"].input.value = 3
-    form.fields["commitment.this-week"].input.value = EMOJI
+    form = StepForm(load_guide().section("step-09"), autosave_delay=60, autosave_max_wait=60)
+    form.fields["weakens-when.resentment"].input.value = True
+    form.fields["reignite.health-energy"].input.value = 3
+    form.fields["own-life.this-week"].input.value = EMOJI
     assert form.save() == 3
     frame = Store().history_frame().set_index("item_id")
     assert set(frame["client_id"]) == {"client-7"} and set(frame["session_id"]) == {"session-3"}
-    assert set(frame["step_id"]) == {"step-06"}
-    assert frame.loc["empty-phrases.ill-change", ["kind", "value", "value_num"]].tolist() == [
+    assert set(frame["step_id"]) == {"step-09"}
+    assert frame.loc["weakens-when.resentment", ["kind", "value", "value_num"]].tolist() == [
         "check",
         "true",
         1.0,
     ]
-    assert frame.loc["trust-actions.show-up", ["kind", "value", "value_num"]].tolist() == [
+    assert frame.loc["reignite.health-energy", ["kind", "value", "value_num"]].tolist() == [
         "rating",
         "3",
         3.0,
     ]
-    assert frame.loc["commitment.this-week", "value"] == EMOJI
-    assert frame.loc["empty-phrases.ill-change", "prompt"] == "“I’ll change”"
+    assert frame.loc["own-life.this-week", "value"] == EMOJI
+    assert frame.loc["weakens-when.resentment", "prompt"] == "Resentment builds"
 
 
 def test_untouched_form_and_repeated_save_write_nothing(db: Path) -> None:
