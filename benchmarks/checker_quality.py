@@ -7,13 +7,17 @@ rules: texting, polished and subtle, contrastive pairs, one-liners, long mixed m
 third held-out set) and dev9a–dev9c (texting, longer messages with the harm hidden in one sentence,
 subtle and veiled wording with near-miss healthy twins, by people who saw only the label
 definitions), dev10 (the fourth held-out set: its misses were read to write three self-harm rules;
-the model was not trained on it), dev11 (the fifth held-out set: its misses and its healthy drafts
-flagged were read to write phrase rules and the `unless_before` / ownership guards; the model was
-not trained on it). The held-out set, drafts_heldout6.jsonl, is written by four writers (texting;
-long composed messages; subtle and veiled wording with near-miss healthy twins; everyday messages
-from a wide range of people) who saw only the label definitions and the guide,
-never the rules, the model or the other sets, and is never used for building, so only its numbers
-estimate how the checker does on drafts it has not seen. A set whose file is absent is skipped,
+the model was not trained on it at the time), dev11 (the fifth held-out set: its misses and its
+healthy drafts flagged were read to write phrase rules and the `unless_before` / ownership guards),
+dev12 (the sixth held-out set), dev13a–dev13d (development drafts written for training, weighted
+towards veiled, polite and indirect wording: restrained texts, harm phrased as a joke or as concern,
+long messages with one harmful sentence, everyday phrasing from many walks of life); the model is
+trained on dev10 to dev13d since the seventh held-out set exists. The held-out set,
+drafts_heldout7.jsonl, is written by four writers (restrained emails between spouses and co-parents;
+young people's texting; voicemail scripts; plain everyday English from a wide mix of people) who
+saw only the label definitions and the guide, never the rules, the model or the other sets, and is
+never used for building, so only its numbers estimate how the checker does on drafts it has not
+seen. A set whose file is absent is skipped,
 with a note.
 
 Usage: python benchmarks/checker_quality.py [--out benchmarks/README.md]
@@ -46,7 +50,9 @@ SETS = {
     **{f"dev9{x}": DATA / f"drafts_dev9{x}.jsonl" for x in "abc"},
     "dev10": DATA / "drafts_heldout4.jsonl",
     "dev11": DATA / "drafts_heldout5.jsonl",
-    "held-out": DATA / "drafts_heldout6.jsonl",
+    "dev12": DATA / "drafts_heldout6.jsonl",
+    **{f"dev13{x}": DATA / f"drafts_dev13{x}.jsonl" for x in "abcd"},
+    "held-out": DATA / "drafts_heldout7.jsonl",
 }
 HELD_OUT = "held-out"
 README = ROOT / "benchmarks" / "README.md"

@@ -48,6 +48,10 @@ SETS = {
     **{f"dev7{x}": f"drafts_dev7{x}.jsonl" for x in "abcde"},
     "dev8": "drafts_heldout3.jsonl",  # the third held-out set, trained on since the fourth exists
     **{f"dev9{x}": f"drafts_dev9{x}.jsonl" for x in "abc"},
+    "dev10": "drafts_heldout4.jsonl",  # the fourth to sixth held-out sets, trained on since the
+    "dev11": "drafts_heldout5.jsonl",  # seventh exists
+    "dev12": "drafts_heldout6.jsonl",
+    **{f"dev13{x}": f"drafts_dev13{x}.jsonl" for x in "abcd"},
 }
 VALIDATION_SHARE = 6  # one draft in this many is kept out of training, for the thresholds
 # Share of held-back healthy drafts the checker (rules and model) may flag. Below the 10% target:
