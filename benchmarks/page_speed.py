@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import shlex
 import shutil
 import socket
@@ -63,6 +64,7 @@ CHROMIUM_ARGS = [
 COLD_TARGET = 1.10  # every page at most 1.10x the cold one-button page
 WARM_TARGET = 1.00  # warm step pages faster than the cold one-button page
 LOAD_TIMEOUT_MS = 180_000
+BOOTSTRAP_ROUNDS = 2000
 
 # Recorded in every document before its own scripts run: the first frame with a rendered widget.
 FIRST_WIDGET_PROBE = """
@@ -154,6 +156,23 @@ class Results:
         """The median paired ratio of a page, or None without samples."""
         values = self.paired_ratios(page)
         return statistics.median(values) if values else None
+
+    def ratio_interval(self, page: str) -> tuple[float, float] | None:
+        """A 90% bootstrap interval for a page's cold ratio (its median over the one-button median).
+
+        Both sets of loads are resampled, so the interval shows how far the ratio could move by load
+        noise alone; None with fewer than three loads of either.
+        """
+        times, reference = self.times("cold", page), self.times("cold", REFERENCE)
+        if len(times) < 3 or len(reference) < 3:
+            return None
+        draw = random.Random(f"{page}/{len(times)}/{len(reference)}")  # the same report each time
+        ratios = sorted(
+            statistics.median(draw.choices(times, k=len(times)))
+            / statistics.median(draw.choices(reference, k=len(reference)))
+            for _ in range(BOOTSTRAP_ROUNDS)
+        )
+        return ratios[int(0.05 * BOOTSTRAP_ROUNDS)], ratios[int(0.95 * BOOTSTRAP_ROUNDS) - 1]
 
 
 # --- the served folder and the server ------------------------------------------------------------
@@ -407,9 +426,9 @@ def fmt_ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}"
 
 
-def fmt_ratio(value: float | None) -> str:
+def fmt_ratio(value: float | None, digits: int = 2) -> str:
     """A ratio for a table cell."""
-    return "–" if value is None else f"{value:.2f}×"
+    return "–" if value is None else f"{value:.{digits}f}×"
 
 
 def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, str]) -> str:
@@ -438,6 +457,9 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         "- Paired ratio (a check, not the target): the median over a page's loads of its time over "
         "the mean of the one-button loads just before and after it, which cancels slow drift in "
         "the machine's load.",
+        "- 90% interval (a check, not the target): where the ratio lands when the page's loads and "
+        f"the one-button loads are resampled ({BOOTSTRAP_ROUNDS:,} bootstrap rounds); a page whose "
+        "interval straddles the target passed or failed by load noise, and more loads would tell.",
         f"- Load average at the end: {meta.get('load_end', '?')}.",
         "",
         f"One-button page, cold: **{fmt_ms(reference)} ms** "
@@ -448,8 +470,8 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         f"### Cold kernel (target: every page ≤ {COLD_TARGET:.2f}× the one-button page)",
         "",
         "| Page | n | Failed | Median first widget (ms) | Response end (ms) | Ratio | Target "
-        "| Paired ratio |",
-        "|---|---:|---:|---:|---:|---:|---|---:|",
+        "| 90% interval | Paired ratio |",
+        "|---|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     cold_pass = True
     for name in pages:
@@ -460,8 +482,9 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         lines.append(
             f"| {name} | {len(results.times('cold', name))} | {results.failed('cold', name)} | "
             f"{fmt_ms(median)} | "
-            f"{fmt_ms(results.median('cold', name, 'response_end'))} | {fmt_ratio(r)} | "
-            f"{verdict(ok)} | {fmt_ratio(results.paired_ratio(name))} |"
+            f"{fmt_ms(results.median('cold', name, 'response_end'))} | {fmt_ratio(r, 3)} | "
+            f"{verdict(ok)} | {fmt_interval(results.ratio_interval(name))} | "
+            f"{fmt_ratio(results.paired_ratio(name))} |"
         )
     lines += [
         "",
@@ -492,6 +515,11 @@ def report(results: Results, pages: list[str], walk: list[str], meta: dict[str, 
         "",
     ]
     return "\n".join(lines)
+
+
+def fmt_interval(interval: tuple[float, float] | None) -> str:
+    """A ratio interval for the table."""
+    return "–" if interval is None else f"{interval[0]:.2f}–{interval[1]:.2f}×"
 
 
 def print_table(results: Results, pages: list[str], walk: list[str]) -> None:
