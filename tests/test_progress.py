@@ -93,6 +93,18 @@ def test_completion_and_the_frames_count_agree_on_which_sections_have_answers(db
     assert started == store.answered_steps("me") == {"step-01", "step-06"}
 
 
+def test_completion_reads_the_answers_once_for_forms_and_logs(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store()
+    append_entry(store, "me", "s", "conflict", {"day": "2025-03-02", "break": True})
+    reads = []
+    real_latest = store.latest
+    monkeypatch.setattr(store, "latest", lambda *a, **k: reads.append(a) or real_latest(*a, **k))
+    assert by_section(completion(store, "me"))["step-08"].answered == 1
+    assert reads == [("me",)]
+
+
 def test_section_labels_use_step_numbers(db: Path) -> None:
     table = by_section(completion(Store(), "me"))
     assert table["step-01"].label == "Step 1"

@@ -619,10 +619,15 @@ def entries(
 ) -> list[LogEntry]:
     """Every entry of a log with the latest value of each field, ordered by the entry's date."""
     log = log_definition(log_id, book)
+    return entries_in(log, store.latest(client_id, log.step_id))
+
+
+def entries_in(log: LogDef, latest: Mapping[tuple[str, str], Answer]) -> list[LogEntry]:
+    """A log's entries among answers already read (latest answer per (step, item)), by date."""
     prefix = f"{log.id}."
     rows: dict[str, dict[str, Answer]] = {}
-    for (_step, item_id), answer in store.latest(client_id, log.step_id).items():
-        if answer.kind != LOG_KIND or not item_id.startswith(prefix):
+    for (step_id, item_id), answer in latest.items():
+        if step_id != log.step_id or answer.kind != LOG_KIND or not item_id.startswith(prefix):
             continue
         entry_id, dot, field_id = item_id[len(prefix) :].partition(".")
         if dot and entry_id and "." not in field_id:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbook.content import Guide, load_guide
-from workbook.logs import LogDef, entries, load_logs
+from workbook.logs import LogDef, entries_in, load_logs
 from workbook.store import Store, local_day
 
 
@@ -45,7 +45,7 @@ def completion(store: Store, client_id: str, guide: Guide | None = None) -> list
             and a.value not in ("", "false")
         )
         section_logs = logs.get(section.id, [])
-        answered += sum(1 for log in section_logs if entries(store, client_id, log.id, book=book))
+        answered += sum(1 for log in section_logs if entries_in(log, latest))
         label = section.short_title if section.number is None else f"Step {section.number}"
         rows.append(SectionProgress(section.id, label, answered, len(items) + len(section_logs)))
     return rows
