@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,9 +99,14 @@ def test_completion_reads_the_answers_once_for_forms_and_logs(
 ) -> None:
     store = Store()
     append_entry(store, "me", "s", "conflict", {"day": "2025-03-02", "break": True})
-    reads = []
+    reads: list[tuple[object, ...]] = []
     real_latest = store.latest
-    monkeypatch.setattr(store, "latest", lambda *a, **k: reads.append(a) or real_latest(*a, **k))
+
+    def counted_latest(*args: Any) -> dict[tuple[str, str], Answer]:
+        reads.append(args)
+        return real_latest(*args)
+
+    monkeypatch.setattr(store, "latest", counted_latest)
     assert by_section(completion(store, "me"))["step-08"].answered == 1
     assert reads == [("me",)]
 
