@@ -14,6 +14,7 @@ import pytest
 from workbook import page
 from workbook.content import load_guide
 from workbook.forms import LABEL_CSS
+from workbook.logs import append_entry
 from workbook.page import BINDER_NOTICE, Frame, Unavailable
 from workbook.stepform import StepForm
 from workbook.store import Store, StoreError, new_answer
@@ -94,6 +95,25 @@ def test_progress_starts_at_zero_and_follows_saved_sections(
 
     assert "2 of 17 sections have answers" in frame.progress_summary.value
     assert "value='2' max='17'" in frame.progress_summary.value
+
+
+def test_the_frame_counts_a_section_only_while_it_holds_a_current_answer(
+    db: Path, frames: list[Frame], not_binder: None
+) -> None:
+    # The same count as the progress page: cleared text, an unticked box and an answer to an item
+    # the form no longer has leave a section unstarted; a log entry starts it.
+    frame = new_frame(frames)
+    save("step-05", "parts.acknowledgment")
+    save("step-05", "parts.acknowledgment", "")
+    save("step-03", "unmet-needs.not-heard", "true")
+    save("step-03", "unmet-needs.not-heard", "false")
+    save("step-07", "an-item-no-longer-in-the-form")
+    frame.update_progress()
+    assert "0 of 17 sections have answers" in frame.progress_summary.value
+
+    append_entry(Store(), frame.client_id, "s", "grounding", {"calm": 5, "urge": 2})
+    frame.update_progress()
+    assert "1 of 17 sections have answers" in frame.progress_summary.value
 
 
 def test_the_frame_carries_the_label_stylesheet_before_and_after_updates(

@@ -86,14 +86,6 @@ def test_a_log_with_an_entry_counts_as_one_answered_item(db: Path) -> None:
     assert table["step-06"].answered == table["step-08"].answered == 0
 
 
-def test_completion_and_the_frames_count_agree_on_which_sections_have_answers(db: Path) -> None:
-    store = Store()
-    append_entry(store, "me", "s", "trust", {"what": "Call on Sunday", "due": "2025-03-02"})
-    store.append([answer("step-01", load_guide().section("step-01").form_items[0].item_id, "x")])
-    started = {r.section_id for r in completion(store, "me") if r.answered}
-    assert started == store.answered_steps("me") == {"step-01", "step-06"}
-
-
 def test_completion_reads_the_answers_once_for_forms_and_logs(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,22 +171,6 @@ def test_append_is_idempotent_by_entry_id(db: Path) -> None:
     assert sorted(s.history_frame()["entry_id"]) == sorted([one.entry_id, two.entry_id])
 
 
-def test_answered_steps(db: Path) -> None:
-    s = Store()
-    assert s.answered_steps("a") == set()
-    s.append(
-        [
-            answer("i1", step_id="step-01"),
-            answer("i2", step_id="step-01"),
-            answer("i1", step_id="step-03"),
-            answer("i1", step_id="step-07", client_id="b"),
-        ]
-    )
-    assert s.answered_steps("a") == {"step-01", "step-03"}
-    assert s.answered_steps("b") == {"step-07"}
-    assert s.answered_steps("c") == set()
-
-
 # -- exact text -----------------------------------------------------------------------------------
 
 
@@ -420,14 +404,12 @@ def test_erase_one_client_removes_its_text_from_every_file(
         assert bytes_contain(db, SECRET_A) == []
         assert bytes_contain(db, "ZEBRA-SECRET-4471") == []
         assert s.latest("a") == {}
-        assert s.answered_steps("a") == set()
         assert list(s.latest("c")) == [("step-01", "first")]
         assert {a.value for a in s.latest("b").values()} == {f"{SECRET_B} v{n}" for n in range(3)}
         assert s.count() == 4
 
         assert s.erase() == 4
         assert s.count() == 0
-        assert s.answered_steps("a") == set()
         for secret in (SECRET_A, SECRET_B, "ZEBRA-SECRET", "OTTER-SECRET"):
             assert bytes_contain(db, secret) == [], secret
     finally:

@@ -14,6 +14,7 @@ from workbook import settings
 from workbook.content import load_guide
 from workbook.forms import LABEL_CSS, Look
 from workbook.live import Watcher
+from workbook.progress import completion
 from workbook.store import Store
 
 log = logging.getLogger(__name__)
@@ -91,13 +92,12 @@ class Frame:
         self.safety.refresh()
 
     def update_progress(self) -> None:
-        """Show how many sections hold answers."""
+        """Show how many sections hold a current answer, counted as the progress page counts them."""
         self.progress_summary.value = self._progress_html()
 
     def _progress_html(self) -> str:
         # A plain <progress> element: one widget model for the bar and its label.
-        answered = self.store.answered_steps(self.client_id)
-        done = sum(1 for s in self.guide.sections if s.id in answered)
+        done = sum(1 for row in completion(self.store, self.client_id, self.guide) if row.answered)
         total = len(self.guide.sections)
         # The stylesheet rides along: every page shows this widget first, in JupyterLab too.
         return (

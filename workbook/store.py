@@ -166,14 +166,6 @@ class Store:
         with self.connect() as conn:
             return {(r[3], r[4]): Answer(*r) for r in conn.execute(sql, params)}
 
-    def answered_steps(self, client_id: str) -> set[str]:
-        """The step ids that hold at least one answer for this client."""
-        with self.connect() as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT step_id FROM answers WHERE client_id = ?", (client_id,)
-            )
-            return {r[0] for r in rows}
-
     def change_marker(self, client_id: str, step_id: str | None = None) -> tuple[int, str | None]:
         """A cheap fingerprint (row count, newest time) that changes whenever answers are added."""
         sql = "SELECT COUNT(*), MAX(saved_at) FROM answers WHERE client_id = ?"
