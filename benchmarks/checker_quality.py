@@ -11,14 +11,17 @@ the model was not trained on it at the time), dev11 (the fifth held-out set: its
 healthy drafts flagged were read to write phrase rules and the `unless_before` / ownership guards),
 dev12 (the sixth held-out set), dev13a–dev13d (development drafts written for training, weighted
 towards veiled, polite and indirect wording: restrained texts, harm phrased as a joke or as concern,
-long messages with one harmful sentence, everyday phrasing from many walks of life); the model is
-trained on dev10 to dev13d since the seventh held-out set exists. The held-out set,
-drafts_heldout7.jsonl, is written by four writers (restrained emails between spouses and co-parents;
-young people's texting; voicemail scripts; plain everyday English from a wide mix of people) who
-saw only the label definitions and the guide, never the rules, the model or the other sets, and is
-never used for building, so only its numbers estimate how the checker does on drafts it has not
-seen. A set whose file is absent is skipped,
-with a note.
+long messages with one harmful sentence, everyday phrasing from many walks of life), dev14 (the
+seventh held-out set: restrained emails, young people's texting, voicemail scripts, plain everyday
+English), dev15a–dev15d (development drafts written for training: quietly worded guilt trips,
+pressure and old grievances; jealousy, stalking and veiled self-harm hints; blame, deflecting
+apologies and empty promises; a mix with many hard healthy drafts); the model is trained on dev14
+to dev15d since the eighth held-out set exists. The held-out set, drafts_heldout8.jsonl, is written
+by four writers (letters and emails from people in long marriages; English as a second language;
+rushed phone typing; practical messages with one harmful clause) who saw only the label
+definitions and the guide, never the rules, the model or the other sets, and is never used for
+building, so only its numbers estimate how the checker does on drafts it has not seen.
+A set whose file is absent is skipped, with a note.
 
 Usage: python benchmarks/checker_quality.py [--out benchmarks/README.md]
 """
@@ -52,7 +55,9 @@ SETS = {
     "dev11": DATA / "drafts_heldout5.jsonl",
     "dev12": DATA / "drafts_heldout6.jsonl",
     **{f"dev13{x}": DATA / f"drafts_dev13{x}.jsonl" for x in "abcd"},
-    "held-out": DATA / "drafts_heldout7.jsonl",
+    "dev14": DATA / "drafts_heldout7.jsonl",
+    **{f"dev15{x}": DATA / f"drafts_dev15{x}.jsonl" for x in "abcd"},
+    "held-out": DATA / "drafts_heldout8.jsonl",
 }
 HELD_OUT = "held-out"
 README = ROOT / "benchmarks" / "README.md"

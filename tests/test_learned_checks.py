@@ -199,6 +199,18 @@ def test_the_shipped_model_was_trained_on_the_current_development_sets() -> None
     )
 
 
+def test_the_benchmarks_held_out_set_is_never_trained_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbook.train_checker import SETS
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "benchmarks"))
+    import checker_quality
+
+    reported = {key: path.name for key, path in checker_quality.SETS.items()}
+    held_out = reported.pop(checker_quality.HELD_OUT)
+    assert held_out not in SETS.values()
+    assert reported == SETS  # every other set it reports is one the model was built on
+
+
 def _arrays() -> dict[str, Any]:
     with np.load(SHIPPED, allow_pickle=False) as raw:
         return {name: raw[name] for name in raw.files}

@@ -8,7 +8,7 @@ sets the thresholds (see choose_thresholds), scored the way the checker scores (
 its pieces when long), so they are set on drafts the model did not learn from. The weights are
 stored as int8 columns with a scale each.
 
-Usage: python -m workbook.train_checker [--base DIR] [--out data/checker_model.npz] [--epochs 3]
+Usage: python -m workbook.train_checker [--base DIR] [--out data/checker_model.npz] [--epochs 4]
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ SETS = {
     "dev11": "drafts_heldout5.jsonl",  # seventh exists
     "dev12": "drafts_heldout6.jsonl",
     **{f"dev13{x}": f"drafts_dev13{x}.jsonl" for x in "abcd"},
+    "dev14": "drafts_heldout7.jsonl",  # the seventh held-out set, trained on since the eighth exists
+    **{f"dev15{x}": f"drafts_dev15{x}.jsonl" for x in "abcd"},
 }
 VALIDATION_SHARE = 6  # one draft in this many is kept out of training, for the thresholds
 # Share of held-back healthy drafts the checker (rules and model) may flag. Below the 10% target:
@@ -167,7 +169,7 @@ def fine_tune(base: Path, drafts: Sequence[Draft], epochs: int) -> dict[str, np.
             loss = loss_of(logits, targets[rows])
             loss.backward()
             optimiser.step()
-        print(f"epoch {epoch + 1}/{epochs}: last batch loss {float(loss):.3f}", flush=True)
+        print(f"epoch {epoch + 1}/{epochs}: last batch loss {float(loss.detach()):.3f}", flush=True)
     weights = {k: v.detach().numpy() for k, v in encoder.state_dict().items()}
     weights["head.weight"] = head.weight.detach().numpy()
     weights["head.bias"] = head.bias.detach().numpy()
@@ -266,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", type=Path, help="folder of the base encoder")
     parser.add_argument("--out", type=Path, default=data_dir() / MODEL_FILE)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=4)
     args = parser.parse_args(argv)
     base = args.base or default_base()
     drafts = read_drafts()
