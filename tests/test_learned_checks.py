@@ -211,6 +211,26 @@ def test_the_benchmarks_held_out_set_is_never_trained_on(monkeypatch: pytest.Mon
     assert reported == SETS  # every other set it reports is one the model was built on
 
 
+# Sets written for judging the checker and never built on: the benchmark's held-out set, and the
+# next one, kept unseen until a change of the checker needs a fresh judge.
+NEVER_TRAINED_ON = {"drafts_heldout8.jsonl", "drafts_heldout9.jsonl"}
+
+
+def test_every_draft_set_is_trained_on_or_kept_for_judging_and_is_well_formed() -> None:
+    from workbook.train_checker import SETS
+
+    files = {path.name for path in DATA.glob("drafts_*.jsonl")}
+    assert files == set(SETS.values()) | NEVER_TRAINED_ON
+    ids: set[str] = set()
+    for name in sorted(files):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            assert set(row) == {"id", "text", "kinds"} and row["text"].strip(), (name, row)
+            assert set(row["kinds"]) <= set(checks.KINDS), (name, row["id"])
+            assert row["id"] not in ids, (name, row["id"])
+            ids.add(row["id"])
+
+
 def _arrays() -> dict[str, Any]:
     with np.load(SHIPPED, allow_pickle=False) as raw:
         return {name: raw[name] for name in raw.files}
