@@ -17,7 +17,7 @@ from workbook.forms import LABEL_CSS
 from workbook.logs import append_entry
 from workbook.page import BINDER_NOTICE, Frame, Unavailable
 from workbook.stepform import StepForm
-from workbook.store import Store, StoreError, new_answer
+from workbook.store import Answer, Store, StoreError, new_answer
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 BINDER_VARIABLES = ("WORKBOOK_ON_BINDER", "BINDER_LAUNCH_HOST", "BINDER_REPO_URL")
@@ -114,6 +114,25 @@ def test_the_frame_counts_a_section_only_while_it_holds_a_current_answer(
     append_entry(Store(), frame.client_id, "s", "grounding", {"calm": 5, "urge": 2})
     frame.update_progress()
     assert "1 of 17 sections have answers" in frame.progress_summary.value
+
+
+def test_a_change_of_answers_is_read_once_for_the_progress_and_the_safety_panel(
+    db: Path, frames: list[Frame], not_binder: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = new_frame(frames)
+    save("faq", "my-answer.win-back", "He hit me last night.")
+    reads: list[tuple[object, ...]] = []
+    real_latest = frame.store.latest
+
+    def counted_latest(*args: Any) -> dict[tuple[str, str], Answer]:
+        reads.append(args)
+        return real_latest(*args)
+
+    monkeypatch.setattr(frame.store, "latest", counted_latest)
+    frame.answers_changed()
+    assert len(reads) == 1
+    assert "1 of 17 sections have answers" in frame.progress_summary.value
+    assert frame.safety.visible
 
 
 def test_the_frame_carries_the_label_stylesheet_before_and_after_updates(

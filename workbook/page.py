@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -14,8 +14,8 @@ from workbook import settings
 from workbook.content import load_guide
 from workbook.forms import LABEL_CSS, Look
 from workbook.live import Watcher
-from workbook.progress import completion
-from workbook.store import Store
+from workbook.progress import completion_in
+from workbook.store import Answer, Store
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ class Frame:
         self.guide = load_guide()
         self.look = Look()
         self.status = self.look.html("", "wb-status")
-        self.progress_summary = self.look.html(self._progress_html())
+        self.progress_summary = self.look.html(
+            self._progress_html(self.store.latest(self.client_id))
+        )
         parts: list[widgets.Widget] = [self.progress_summary, self.status]
         if settings.on_binder():
             notice = f"<div class='wb-notice' role='note'>{BINDER_NOTICE}</div>"
@@ -88,16 +90,17 @@ class Frame:
 
     def answers_changed(self) -> None:
         """Bring the progress and the safety panel up to date with answers saved anywhere."""
-        self.update_progress()
-        self.safety.refresh()
+        latest = self.store.latest(self.client_id)  # read once for both
+        self.progress_summary.value = self._progress_html(latest)
+        self.safety.show_signals_in(list(latest.values()))
 
     def update_progress(self) -> None:
         """Show how many sections hold a current answer, counted as the progress page counts them."""
-        self.progress_summary.value = self._progress_html()
+        self.progress_summary.value = self._progress_html(self.store.latest(self.client_id))
 
-    def _progress_html(self) -> str:
+    def _progress_html(self, latest: Mapping[tuple[str, str], Answer]) -> str:
         # A plain <progress> element: one widget model for the bar and its label.
-        done = sum(1 for row in completion(self.store, self.client_id, self.guide) if row.answered)
+        done = sum(1 for row in completion_in(latest, self.guide) if row.answered)
         total = len(self.guide.sections)
         # The stylesheet rides along: every page shows this widget first, in JupyterLab too.
         return (

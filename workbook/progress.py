@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from workbook.content import Guide, load_guide
 from workbook.logs import LogDef, entries_in, load_logs
-from workbook.store import Store, local_day
+from workbook.store import Answer, Store, local_day
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,14 @@ class SectionProgress:
 def completion(store: Store, client_id: str, guide: Guide | None = None) -> list[SectionProgress]:
     """Per section: items with a current answer (a ticked box, a rating, some text) out of all items;
     each of the section's logs counts as one item, answered once it has an entry."""
+    return completion_in(store.latest(client_id), guide)
+
+
+def completion_in(
+    latest: Mapping[tuple[str, str], Answer], guide: Guide | None = None
+) -> list[SectionProgress]:
+    """completion() from answers already read (the latest answer per (step, item))."""
     guide = guide or load_guide()
-    latest = store.latest(client_id)
     book = load_logs()
     logs: dict[str, list[LogDef]] = {}
     for log in book.logs:

@@ -14,7 +14,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from workbook.content import Guide, load_guide
 from workbook.forms import Look
 from workbook.live import Watcher, run_soon
-from workbook.store import Store
+from workbook.store import Answer, Store
 
 if TYPE_CHECKING:
     from workbook.safety import Country, Resource
@@ -109,7 +109,10 @@ class SafetyPanel:
 
     def refresh(self) -> None:
         """Recompute the signals from the store's latest answers and show or hide the panel."""
-        answers = list(self.store.latest(self.client_id).values())
+        self.show_signals_in(list(self.store.latest(self.client_id).values()))
+
+    def show_signals_in(self, answers: Sequence[Answer]) -> None:
+        """Show or hide the panel for answers already read (the latest answer per item)."""
         found: dict[str, list[str]] = {}
         own = False
         if answers:  # the scan's rules load only when there is something to scan
