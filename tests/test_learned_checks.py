@@ -18,6 +18,13 @@ from workbook.sentence_encoder import MAX_TOKENS
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = data_dir() / MODEL_FILE
+
+
+def draft_rows(name: str) -> list[dict[str, Any]]:
+    """The rows of one labelled draft file in tests/data."""
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+
+
 # Token ids the reference BERT tokenizer (Hugging Face's, for this vocabulary) gives these texts.
 REFERENCE_TOKENS = {
     "ur honestly the laziest person ive ever lived with!!! \N{POUTING FACE}": [
@@ -157,7 +164,7 @@ def test_self_harm_the_model_finds_lights_the_safety_panel_and_healthy_drafts_ra
             "drafts_dev4.jsonl",
             "drafts_dev5.jsonl",
         )
-        for row in map(json.loads, (DATA / name).read_text(encoding="utf-8").splitlines())
+        for row in draft_rows(name)
         if not row["kinds"]
     ]
     lit = sum(checks.has_phrase_of("self_harm_threat", t) for t in healthy)
@@ -223,8 +230,7 @@ def test_every_draft_set_is_trained_on_or_kept_for_judging_and_is_well_formed() 
     assert files == set(SETS.values()) | NEVER_TRAINED_ON
     ids: set[str] = set()
     for name in sorted(files):
-        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
+        for row in draft_rows(name):
             assert set(row) == {"id", "text", "kinds"} and row["text"].strip(), (name, row)
             assert set(row["kinds"]) <= set(checks.KINDS), (name, row["id"])
             assert row["id"] not in ids, (name, row["id"])
