@@ -15,12 +15,18 @@ long messages with one harmful sentence, everyday phrasing from many walks of li
 seventh held-out set: restrained emails, young people's texting, voicemail scripts, plain everyday
 English), dev15a–dev15d (development drafts written for training: quietly worded guilt trips,
 pressure and old grievances; jealousy, stalking and veiled self-harm hints; blame, deflecting
-apologies and empty promises; a mix with many hard healthy drafts); the model is trained on dev14
-to dev15d since the eighth held-out set exists. The held-out set, drafts_heldout8.jsonl, is written
-by four writers (letters and emails from people in long marriages; English as a second language;
-rushed phone typing; practical messages with one harmful clause) who saw only the label
-definitions and the guide, never the rules, the model or the other sets, and is never used for
-building, so only its numbers estimate how the checker does on drafts it has not seen.
+apologies and empty promises; a mix with many hard healthy drafts), dev16 (the eighth held-out
+set: letters and emails from people in long marriages; English as a second language; rushed phone
+typing; practical messages with one harmful clause), dev17a–dev17d (development drafts written for
+training, weighted towards guilt trips, pressure, blame, veiled self-harm hints and jealousy, with
+hard healthy twins: caregivers and people under strain; lives full of coworkers, teammates and
+friends; quiet, understated writers; wordy writers mixing affection and hurt); the model is
+trained on dev16 to dev17d since the ninth held-out set exists. The held-out set,
+drafts_heldout9.jsonl, is written by four writers (therapy and self-help vocabulary used well and
+used as a weapon; regional and world Englishes and plain working speech; co-parents and couples
+apart for work; late-night messages) who saw only the label definitions and the guide, never the
+rules, the model or the other sets, and is never used for building, so only its numbers estimate
+how the checker does on drafts it has not seen.
 A set whose file is absent is skipped, with a note.
 
 Usage: python benchmarks/checker_quality.py [--out benchmarks/README.md]
@@ -57,7 +63,9 @@ SETS = {
     **{f"dev13{x}": DATA / f"drafts_dev13{x}.jsonl" for x in "abcd"},
     "dev14": DATA / "drafts_heldout7.jsonl",
     **{f"dev15{x}": DATA / f"drafts_dev15{x}.jsonl" for x in "abcd"},
-    "held-out": DATA / "drafts_heldout8.jsonl",
+    "dev16": DATA / "drafts_heldout8.jsonl",
+    **{f"dev17{x}": DATA / f"drafts_dev17{x}.jsonl" for x in "abcd"},
+    "held-out": DATA / "drafts_heldout9.jsonl",
 }
 HELD_OUT = "held-out"
 README = ROOT / "benchmarks" / "README.md"

@@ -54,6 +54,8 @@ SETS = {
     **{f"dev13{x}": f"drafts_dev13{x}.jsonl" for x in "abcd"},
     "dev14": "drafts_heldout7.jsonl",  # the seventh held-out set, trained on since the eighth exists
     **{f"dev15{x}": f"drafts_dev15{x}.jsonl" for x in "abcd"},
+    "dev16": "drafts_heldout8.jsonl",  # the eighth held-out set, trained on since the ninth judges
+    **{f"dev17{x}": f"drafts_dev17{x}.jsonl" for x in "abcd"},
 }
 VALIDATION_SHARE = 6  # one draft in this many is kept out of training, for the thresholds
 # Share of held-back healthy drafts the checker (rules and model) may flag. Below the 10% target:
