@@ -91,7 +91,7 @@ def test_progress_starts_at_zero_and_follows_saved_sections(
     save("step-05", "parts.ownership")
     save("faq", "my-answer.win-back")
     save("step-07", "questions.weighing-on-mind", client_id="client-2")  # someone else's
-    frame.update_progress()
+    frame.answers_changed()
 
     assert "2 of 17 sections have answers" in frame.progress_summary.value
     assert "value='2' max='17'" in frame.progress_summary.value
@@ -108,11 +108,11 @@ def test_the_frame_counts_a_section_only_while_it_holds_a_current_answer(
     save("step-03", "unmet-needs.not-heard", "true")
     save("step-03", "unmet-needs.not-heard", "false")
     save("step-07", "an-item-no-longer-in-the-form")
-    frame.update_progress()
+    frame.answers_changed()
     assert "0 of 17 sections have answers" in frame.progress_summary.value
 
     append_entry(Store(), frame.client_id, "s", "grounding", {"calm": 5, "urge": 2})
-    frame.update_progress()
+    frame.answers_changed()
     assert "1 of 17 sections have answers" in frame.progress_summary.value
 
 
@@ -142,7 +142,7 @@ def test_the_frame_carries_the_label_stylesheet_before_and_after_updates(
     frame = new_frame(frames)
     assert frame.progress_summary.value.startswith(f"<style>{LABEL_CSS}</style>")
     save("step-05", "parts.acknowledgment")
-    frame.update_progress()
+    frame.answers_changed()
     assert frame.progress_summary.value.startswith(f"<style>{LABEL_CSS}</style>")
     assert frame.widget.children[0] is frame.progress_summary
 

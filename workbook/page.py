@@ -94,10 +94,6 @@ class Frame:
         self.progress_summary.value = self._progress_html(latest)
         self.safety.show_signals_in(list(latest.values()))
 
-    def update_progress(self) -> None:
-        """Show how many sections hold a current answer, counted as the progress page counts them."""
-        self.progress_summary.value = self._progress_html(self.store.latest(self.client_id))
-
     def _progress_html(self, latest: Mapping[tuple[str, str], Answer]) -> str:
         # A plain <progress> element: one widget model for the bar and its label.
         done = sum(1 for row in completion_in(latest, self.guide) if row.answered)
