@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from draft_sets import draft_rows
 
 from workbook import checks
 from workbook.checks import (
@@ -21,7 +22,6 @@ from workbook.checks import (
 )
 from workbook.content import ContentError, data_dir
 
-DATA = Path(__file__).parent / "data"
 # Sets the checker was built on (rules written, model trained; five sixths of each are trained on):
 # the level reached must hold. Per set: the lowest recall any kind may have, exceptions per kind,
 # and the highest share of healthy drafts that may be flagged. With ten to fifty drafts per kind, a
@@ -62,12 +62,6 @@ LEVEL: dict[str, tuple[float, dict[str, float], float]] = {
     "drafts_dev17c.jsonl": (0.9, {"ultimatum": 0.8}, 0.07),
     "drafts_dev17d.jsonl": (0.85, {"self_harm_threat": 0.75}, 0.095),
 }
-
-
-def drafts(name: str) -> list[dict[str, object]]:
-    return [
-        json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line
-    ]
 
 
 @pytest.mark.parametrize(
@@ -160,8 +154,8 @@ def test_the_development_sets_keep_their_recall_and_healthy_flag_rate(name: str)
     floor, exceptions, max_flagged = LEVEL[name]
     found_per_kind: dict[str, list[bool]] = {}
     healthy = flagged = 0
-    for row in drafts(name):
-        found, wanted = kinds_found(str(row["text"])), set(row["kinds"])  # type: ignore[call-overload]
+    for row in draft_rows(name):
+        found, wanted = kinds_found(row["text"]), set(row["kinds"])
         for kind in wanted:
             found_per_kind.setdefault(kind, []).append(kind in found)
         if not wanted:

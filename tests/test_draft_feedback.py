@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import random
 import threading
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
+from draft_sets import draft_rows
 
 from workbook import checks, draft_feedback
 from workbook.checks import Flag, check_message, encouragement, limits_note, load_rules
@@ -199,12 +199,10 @@ def test_incremental_checking_gives_the_checkers_flags(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_incremental_checking_agrees_on_real_drafts(seed: int) -> None:
     # The labelled drafts exercise every rule in data/checks.json, unlike the few phrases above.
-    data = Path(__file__).parent / "data"
     pool = [
-        json.loads(line)["text"]
+        row["text"]
         for name in ("drafts_dev4.jsonl", "drafts_dev5.jsonl")
-        for line in (data / name).read_text(encoding="utf-8").splitlines()
-        if line
+        for row in draft_rows(name)
     ]
     rng = random.Random(seed)
     checker = IncrementalChecker()

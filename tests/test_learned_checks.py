@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from draft_sets import DATA, draft_rows
 
 from workbook import checks
 from workbook.checks import LEARNED_KINDS, check_message, kinds_found, learned_flags, rule_flags
@@ -16,14 +16,7 @@ from workbook.learned_checks import MODEL_FILE, load_model, read_model, sentence
 from workbook.safety import text_signals
 from workbook.sentence_encoder import MAX_TOKENS
 
-DATA = Path(__file__).parent / "data"
 SHIPPED = data_dir() / MODEL_FILE
-
-
-def draft_rows(name: str) -> list[dict[str, Any]]:
-    """The rows of one labelled draft file in tests/data."""
-    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
-
 
 # Token ids the reference BERT tokenizer (Hugging Face's, for this vocabulary) gives these texts.
 REFERENCE_TOKENS = {
