@@ -42,29 +42,14 @@ from pathlib import Path
 
 from readme_section import replace_section
 
+from workbook import train_checker
 from workbook.checks import KINDS, kinds_found
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+# The sets the model was built on, named and ordered as training reads them, then the held-out set.
 SETS = {
-    "tuning": DATA / "drafts_tuning.jsonl",
-    "dev": DATA / "drafts_dev.jsonl",
-    "dev2": DATA / "drafts_dev2.jsonl",
-    "dev3": DATA / "drafts_heldout.jsonl",
-    "dev4": DATA / "drafts_dev4.jsonl",
-    "dev5": DATA / "drafts_dev5.jsonl",
-    "dev6": DATA / "drafts_heldout2.jsonl",
-    **{f"dev7{x}": DATA / f"drafts_dev7{x}.jsonl" for x in "abcde"},
-    "dev8": DATA / "drafts_heldout3.jsonl",
-    **{f"dev9{x}": DATA / f"drafts_dev9{x}.jsonl" for x in "abc"},
-    "dev10": DATA / "drafts_heldout4.jsonl",
-    "dev11": DATA / "drafts_heldout5.jsonl",
-    "dev12": DATA / "drafts_heldout6.jsonl",
-    **{f"dev13{x}": DATA / f"drafts_dev13{x}.jsonl" for x in "abcd"},
-    "dev14": DATA / "drafts_heldout7.jsonl",
-    **{f"dev15{x}": DATA / f"drafts_dev15{x}.jsonl" for x in "abcd"},
-    "dev16": DATA / "drafts_heldout8.jsonl",
-    **{f"dev17{x}": DATA / f"drafts_dev17{x}.jsonl" for x in "abcd"},
+    **{name: DATA / file for name, file in train_checker.SETS.items()},
     "held-out": DATA / "drafts_heldout9.jsonl",
 }
 HELD_OUT = "held-out"
